@@ -1,0 +1,2 @@
+/// Placeholder until the fake platform servers land.
+enum SandboxModule {}
