@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The model-catalog document, import keys, Backstage rules and the normalizer. Pure.
@@ -51,6 +52,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The engine: the three roles (location, storage-rest, rhoai-normalizer), their HTTP
+        // routes, the catalog store and the observable state the console reads.
+        .target(
+            name: "Bridge",
+            dependencies: [
+                "CatalogModel",
+                "KubeAPI",
+                "RegistryAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The simulated platform: fake Kubernetes API, Model Registry and catalog servers.
         .target(
             name: "Sandbox",
@@ -67,6 +84,7 @@ let package = Package(
         .executableTarget(
             name: "modelbridge",
             dependencies: [
+                "Bridge",
                 "CatalogModel",
                 "KubeAPI",
                 "RegistryAPI",
@@ -78,6 +96,16 @@ let package = Package(
         .testTarget(
             name: "CatalogModelTests",
             dependencies: ["CatalogModel"]
+        ),
+        .testTarget(
+            name: "BridgeTests",
+            dependencies: [
+                "Bridge",
+                "CatalogModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "KubeAPITests",

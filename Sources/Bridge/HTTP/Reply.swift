@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Small constructors for the responses the roles send: every error has a body that says what
+/// was wrong (B17), and every body has its real `Content-Type`.
+enum Reply {
+    static let jsonType = "application/json"
+    static let textType = "text/plain; charset=utf-8"
+    static let markdownType = "text/markdown; charset=utf-8"
+    static let yamlType = "application/yaml"
+
+    static func bytes(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok, contentType: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
+    }
+
+    static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return bytes(ByteBuffer(bytes: data), status: status, contentType: jsonType)
+    }
+
+    /// A JSON error body `{"error": "...", "status": N}`.
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        json(ErrorBody(error: message, status: status.code), status: status)
+    }
+
+    static func empty(_ status: HTTPResponse.Status) -> Response {
+        Response(status: status)
+    }
+
+    struct ErrorBody: Encodable {
+        var error: String
+        var status: Int
+    }
+}
+
+/// A failure a handler reports as an HTTP status with a message.
+struct HTTPFailure: Error {
+    var status: HTTPResponse.Status
+    var message: String
+
+    init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    var response: Response { Reply.error(status, message) }
+}
+
+extension Request {
+    /// The body, at most `limit` bytes; a larger one is a 413.
+    mutating func collectedBody(limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await collectBody(upTo: limit)
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw HTTPFailure(.contentTooLarge, "request body is larger than \(limit) bytes")
+        }
+    }
+
+    /// A required, non-empty query parameter.
+    func requiredQuery(_ name: String) throws -> String {
+        guard let value = uri.queryParameters.get(name), !value.isEmpty else {
+            throw HTTPFailure(.badRequest, "query parameter '\(name)' is required")
+        }
+        return value
+    }
+}

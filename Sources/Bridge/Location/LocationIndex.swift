@@ -1,0 +1,271 @@
+import CatalogModel
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Everything `location` serves, in memory: documents by key, model cards by card key, the
+/// `/list` body serialised once per change, and what Backstage fetched (for the console).
+///
+/// ```swift
+/// let index = LocationIndex(format: .jsonArray)
+/// try index.upsert(key: "mnist_v1.3c…", body: upsertBody)
+/// index.markLoaded()
+/// let list = index.listBody()   // {"uris":["/mnist/v1.3c…/model-catalog.json"]}
+/// ```
+public final class LocationIndex: Sendable {
+    /// One served document.
+    public struct Entry: Sendable {
+        public var key: ImportKey
+        public var uri: String
+        public var body: ByteBuffer
+        public var epoch: String
+        public var modelCardKey: String?
+        public var updatedAt: Date
+    }
+
+    /// One served model card.
+    public struct Card: Sendable {
+        public var key: String
+        public var markdown: ByteBuffer
+        /// Quoted strong ETag of the markdown.
+        public var etag: String
+        public var updatedAt: Date
+        /// Reads since the last change (only for the upstream 304 heuristic).
+        var readsSinceChange: Int
+    }
+
+    /// When Backstage (or anyone) last fetched something, and what it got.
+    public struct FetchRecord: Sendable, Hashable {
+        public var at: Date
+        public var status: Int
+    }
+
+    /// What changed on an upsert.
+    public enum UpsertOutcome: Sendable, Equatable {
+        case created
+        case updated
+        case unchanged
+    }
+
+    struct State {
+        var loaded = false
+        var entries: [String: Entry] = [:]
+        var cards: [String: Card] = [:]
+        var listBody = ByteBuffer(string: #"{"uris":[]}"#)
+        var lastListFetch: Date?
+        var listFetchCount = 0
+        var documentFetches: [String: FetchRecord] = [:]
+        var cardFetches: [String: FetchRecord] = [:]
+        var unknownFetches = 0
+        var keysTouchedDuringLoad: Set<String> = []
+    }
+
+    /// The format whose file name the URIs use.
+    public let format: NormalizerFormat
+    private let state = Mutex(State())
+
+    public init(format: NormalizerFormat) {
+        self.format = format
+    }
+
+    // MARK: Changes
+
+    /// Stores a document (and its model card). Validates the key and, in JSON format, that the
+    /// body is a model-catalog document, so a bad upsert changes nothing.
+    @discardableResult
+    public func upsert(key rawKey: String, body: UpsertBody, now: Date = Date()) throws -> UpsertOutcome {
+        guard let key = ImportKey(storedKey: rawKey) else { throw LocationError.badKey(rawKey) }
+        guard !body.body.isEmpty else { throw LocationError.badBody("the document ('body') is empty") }
+        if format == .jsonArray {
+            do {
+                _ = try ModelCatalog.decode(body.body)
+            } catch {
+                throw LocationError.badBody("'body' is not a model-catalog JSON document")
+            }
+        }
+        let cardKey = body.modelCardKey.isEmpty || body.modelCard.isEmpty ? nil : body.modelCardKey
+        return state.withLock { state in
+            state.keysTouchedDuringLoad.insert(key.key)
+            let previous = state.entries[key.key]
+            let bytes = ByteBuffer(bytes: body.body)
+            if let cardKey {
+                let markdown = ByteBuffer(string: body.modelCard)
+                if state.cards[cardKey]?.markdown != markdown {
+                    state.cards[cardKey] = Card(
+                        key: cardKey, markdown: markdown,
+                        etag: "\"" + ContentDigest.hex(body.modelCard.utf8, length: 24) + "\"", updatedAt: now,
+                        readsSinceChange: 0)
+                }
+            }
+            if let previous, previous.body == bytes, previous.modelCardKey == cardKey,
+                previous.epoch == body.lastUpdateTimeSinceEpoch
+            {
+                return .unchanged
+            }
+            state.entries[key.key] = Entry(
+                key: key, uri: key.uri(format: format), body: bytes, epoch: body.lastUpdateTimeSinceEpoch,
+                modelCardKey: cardKey, updatedAt: now)
+            if let oldCard = previous?.modelCardKey, oldCard != cardKey { Self.dropCardIfUnused(oldCard, &state) }
+            if previous == nil { Self.rebuildList(&state, format: format) }
+            return previous == nil ? .created : .updated
+        }
+    }
+
+    /// Forgets a document (B36); returns whether it existed.
+    @discardableResult
+    public func remove(key rawKey: String) throws -> Bool {
+        guard ImportKey(storedKey: rawKey) != nil else { throw LocationError.badKey(rawKey) }
+        return state.withLock { state in
+            state.keysTouchedDuringLoad.insert(rawKey)
+            guard let removed = state.entries.removeValue(forKey: rawKey) else { return false }
+            state.documentFetches[removed.uri] = nil
+            if let card = removed.modelCardKey { Self.dropCardIfUnused(card, &state) }
+            Self.rebuildList(&state, format: format)
+            return true
+        }
+    }
+
+    /// Adds what storage holds, without overwriting anything pushed since the load began, and
+    /// marks the index loaded: from now on `/list` answers 200.
+    public func completeLoad(_ stored: [(key: String, body: UpsertBody)], now: Date = Date()) -> [String] {
+        let touched = state.withLock { $0.keysTouchedDuringLoad }
+        var rejected: [String] = []
+        for (key, body) in stored where !touched.contains(key) {
+            do {
+                try upsert(key: key, body: body, now: now)
+            } catch {
+                rejected.append(key)
+            }
+        }
+        state.withLock { state in
+            state.loaded = true
+            state.keysTouchedDuringLoad = []
+        }
+        return rejected
+    }
+
+    /// Marks the index loaded with what it holds (in-process mode, where the store is local).
+    public func markLoaded() {
+        state.withLock { state in
+            state.loaded = true
+            state.keysTouchedDuringLoad = []
+        }
+    }
+
+    // MARK: Reads
+
+    /// Whether the first complete load from storage has happened.
+    public var isLoaded: Bool { state.withLock { $0.loaded } }
+
+    /// The `/list` body, or `nil` while not loaded (the caller answers 503, C5). Records the poll.
+    public func listBody(now: Date = Date()) -> ByteBuffer? {
+        state.withLock { state in
+            state.lastListFetch = now
+            state.listFetchCount += 1
+            return state.loaded ? state.listBody : nil
+        }
+    }
+
+    /// The document at `/<segment1>/<segment2>/…`, recording the fetch.
+    public func document(segment1: String, segment2: String, now: Date = Date()) -> Entry? {
+        state.withLock { state in
+            guard let entry = state.entries[segment1 + "_" + segment2] else {
+                state.unknownFetches += 1
+                return nil
+            }
+            state.documentFetches[entry.uri] = FetchRecord(at: now, status: 200)
+            return entry
+        }
+    }
+
+    /// How a model-card GET is answered.
+    public enum CardAnswer: Sendable {
+        case notFound
+        case notModified(etag: String)
+        case content(ByteBuffer, etag: String)
+    }
+
+    /// Answers a model-card GET: 304 only for a matching `If-None-Match` (B8), or, with the
+    /// upstream heuristic switched on, after more than ten reads since the last change.
+    public func modelCard(key: String, ifNoneMatch: String?, upstreamCounter: Bool, now: Date = Date()) -> CardAnswer {
+        state.withLock { state in
+            guard var card = state.cards[key] else {
+                state.unknownFetches += 1
+                return .notFound
+            }
+            let matches =
+                ifNoneMatch?.split(separator: ",").contains {
+                    let tag = $0.trimmingCharacters(in: .whitespaces)
+                    return tag == card.etag || tag == "W/" + card.etag || tag == "*"
+                } ?? false
+            card.readsSinceChange += 1
+            state.cards[key] = card
+            let answer: CardAnswer
+            if matches || (upstreamCounter && card.readsSinceChange > 11) {
+                answer = .notModified(etag: card.etag)
+            } else {
+                answer = .content(card.markdown, etag: card.etag)
+            }
+            if case .notModified = answer {
+                state.cardFetches[key] = FetchRecord(at: now, status: 304)
+            } else {
+                state.cardFetches[key] = FetchRecord(at: now, status: 200)
+            }
+            return answer
+        }
+    }
+
+    /// A copy of the whole state, for the console and tests.
+    public func snapshot() -> LocationSnapshot {
+        state.withLock { state in
+            LocationSnapshot(
+                loaded: state.loaded, entries: state.entries.values.sorted { $0.key < $1.key },
+                cards: state.cards.values.sorted { $0.key < $1.key }, lastListFetch: state.lastListFetch,
+                listFetchCount: state.listFetchCount, documentFetches: state.documentFetches,
+                cardFetches: state.cardFetches, unknownFetches: state.unknownFetches)
+        }
+    }
+
+    private static func rebuildList(_ state: inout State, format: NormalizerFormat) {
+        struct ListBody: Encodable { var uris: [String] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let uris = state.entries.values.map(\.uri).sorted()
+        let data = (try? encoder.encode(ListBody(uris: uris))) ?? Data(#"{"uris":[]}"#.utf8)
+        state.listBody = ByteBuffer(bytes: data)
+    }
+
+    private static func dropCardIfUnused(_ cardKey: String, _ state: inout State) {
+        if !state.entries.values.contains(where: { $0.modelCardKey == cardKey }) {
+            state.cards[cardKey] = nil
+            state.cardFetches[cardKey] = nil
+        }
+    }
+}
+
+/// A consistent copy of what `location` holds.
+public struct LocationSnapshot: Sendable {
+    public var loaded: Bool
+    public var entries: [LocationIndex.Entry]
+    public var cards: [LocationIndex.Card]
+    public var lastListFetch: Date?
+    public var listFetchCount: Int
+    public var documentFetches: [String: LocationIndex.FetchRecord]
+    public var cardFetches: [String: LocationIndex.FetchRecord]
+    public var unknownFetches: Int
+}
+
+/// Why `location` refused a change.
+public enum LocationError: Error, Equatable, CustomStringConvertible {
+    case badKey(String)
+    case badBody(String)
+
+    public var description: String {
+        switch self {
+        case .badKey(let key):
+            let shown = key.count > 80 ? String(key.prefix(80)) + "…" : key
+            return "key '\(shown)' is not a valid import key (expected <segment1>_<segment2>, characters [-._a-zA-Z0-9])"
+        case .badBody(let reason): return reason
+        }
+    }
+}
