@@ -7,6 +7,6 @@ struct ModelBridge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelbridge",
         abstract: "Publishes the AI models of Red Hat OpenShift AI into Red Hat Developer Hub.",
-        subcommands: [DemoCommand.self]
+        subcommands: [LocationCommand.self, StorageRestCommand.self, DemoCommand.self]
     )
 }

@@ -55,7 +55,8 @@ import Testing
             try await withLocation { index, url in
                 index.markLoaded()
                 let document = Sample.registryDocument()
-                _ = try await http.send(.POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
+                _ = try await http.send(
+                    .POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
                 let uri = document.key.uri(format: .jsonArray)
                 #expect(try await http.send(.GET, url + uri).status == 200)
                 #expect(try await http.send(.DELETE, url + "/remove?key=" + document.key.key).status == 200)
@@ -85,7 +86,8 @@ import Testing
             try await withLocation { index, url in
                 index.markLoaded()
                 let document = Sample.registryDocument(card: "# Mnist\nhello")
-                _ = try await http.send(.POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
+                _ = try await http.send(
+                    .POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
                 let link = try #require(document.document.models[0].annotations?["TechDocs"])
                 let components = try #require(URLComponents(string: link))
                 #expect(components.host == "localhost" && components.port == 9090 && components.path == "/modelcard")
@@ -103,7 +105,8 @@ import Testing
             try await withLocation { index, url in
                 index.markLoaded()
                 let document = Sample.registryDocument()
-                _ = try await http.send(.POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
+                _ = try await http.send(
+                    .POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
                 let cardURL = url + "/modelcard?key=RedHatrhelai1mnist"
                 var etag = ""
                 for _ in 0..<20 {
@@ -122,9 +125,12 @@ import Testing
             try await withLocation(upstreamCounter: true) { index, url in
                 index.markLoaded()
                 let document = Sample.registryDocument()
-                _ = try await http.send(.POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
+                _ = try await http.send(
+                    .POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
                 var statuses: [Int] = []
-                for _ in 0..<13 { statuses.append(try await http.send(.GET, url + "/modelcard?key=RedHatrhelai1mnist").status) }
+                for _ in 0..<13 {
+                    statuses.append(try await http.send(.GET, url + "/modelcard?key=RedHatrhelai1mnist").status)
+                }
                 #expect(statuses == Array(repeating: 200, count: 11) + [304, 304])
             }
         }
@@ -136,7 +142,8 @@ import Testing
                 index.markLoaded()
                 for card in ["# First", "# Second"] {
                     let document = Sample.registryDocument(card: card)
-                    _ = try await http.send(.POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
+                    _ = try await http.send(
+                        .POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
                 }
                 #expect(try await http.send(.GET, url + "/modelcard?key=RedHatrhelai1mnist").text == "# Second")
             }
@@ -178,7 +185,8 @@ import Testing
             try await withLocation { index, url in
                 index.markLoaded()
                 let document = Sample.registryDocument()
-                _ = try await http.send(.POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
+                _ = try await http.send(
+                    .POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
                 _ = try await http.send(.GET, url + "/list")
                 _ = try await http.send(.GET, url + document.key.uri(format: .jsonArray))
                 _ = try await http.send(.GET, url + "/modelcard?key=RedHatrhelai1mnist")

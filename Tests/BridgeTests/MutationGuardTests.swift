@@ -11,15 +11,19 @@ import Testing
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
         return Request(
-            head: HTTPRequest(method: .post, scheme: "http", authority: "x", path: "/upsert?key=a_b", headerFields: headers),
+            head: HTTPRequest(
+                method: .post, scheme: "http", authority: "x", path: "/upsert?key=a_b", headerFields: headers),
             body: .init(buffer: ByteBuffer()))
     }
 
     @Test func loopbackAndThePodAddressMayMutate() async throws {
         let guardian = MutationGuard.sharedSecret(nil, podAddresses: ["10.128.0.7"])
-        #expect(await guardian.refusal(request(), remoteAddress: try SocketAddress(ipAddress: "127.0.0.1", port: 5)) == nil)
+        #expect(
+            await guardian.refusal(request(), remoteAddress: try SocketAddress(ipAddress: "127.0.0.1", port: 5)) == nil)
         #expect(await guardian.refusal(request(), remoteAddress: try SocketAddress(ipAddress: "::1", port: 5)) == nil)
-        #expect(await guardian.refusal(request(), remoteAddress: try SocketAddress(ipAddress: "10.128.0.7", port: 5)) == nil)
+        #expect(
+            await guardian.refusal(request(), remoteAddress: try SocketAddress(ipAddress: "10.128.0.7", port: 5)) == nil
+        )
     }
 
     @Test func othersNeedAValidBearerToken() async throws {

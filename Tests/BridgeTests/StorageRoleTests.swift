@@ -106,7 +106,8 @@ func withStorage<T>(
                 let keep = Sample.registryDocument(model: "keep")
                 let drop = Sample.registryDocument(model: "drop")
                 for document in [keep, drop] {
-                    _ = try await http.send(.POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
+                    _ = try await http.send(
+                        .POST, url + "/upsert?key=" + document.key.key, body: try Sample.upsertJSON(document))
                 }
                 await sink.failNext(1)
                 let failed = try await http.send(.POST, url + "/currentkeyset?key=" + keep.key.key)
@@ -123,13 +124,16 @@ func withStorage<T>(
     @Test func badStorageRequestsAreRefusedAndChangeNothing() async throws {
         let store = MemoryCatalogStore()
         try await withHTTPClient { http in
-            try await withStorage(store: store, sink: InProcessLocationSink(index: LocationIndex(format: .jsonArray))) { url in
+            try await withStorage(store: store, sink: InProcessLocationSink(index: LocationIndex(format: .jsonArray))) {
+                url in
                 let document = try Sample.upsertJSON(Sample.registryDocument())
                 for (method, path, body, status) in [
                     ("POST", "/upsert?key=bad", document, 400), ("POST", "/upsert?key=a_b&type=other", document, 400),
                     ("POST", "/upsert?key=a_b", Data("{".utf8), 400), ("POST", "/upsert?key=a_b&x=y", document, 400),
-                    ("POST", "/upsert?key=a_b", Data(count: 2 << 20), 413), ("POST", "/currentkeyset?key=bad!", nil, 400),
-                    ("GET", "/fetch?key=missing_key", nil, 404), ("GET", "/fetch", nil, 400), ("PUT", "/upsert?key=a_b", nil, 405),
+                    ("POST", "/upsert?key=a_b", Data(count: 2 << 20), 413),
+                    ("POST", "/currentkeyset?key=bad!", nil, 400),
+                    ("GET", "/fetch?key=missing_key", nil, 404), ("GET", "/fetch", nil, 400),
+                    ("PUT", "/upsert?key=a_b", nil, 405),
                 ] as [(String, String, Data?, Int)] {
                     let reply = try await http.send(.init(rawValue: method), url + path, body: body)
                     #expect(reply.status == status, "\(method) \(path) → \(reply.status) \(reply.text)")
@@ -145,14 +149,18 @@ func withStorage<T>(
         try await store.upsert(
             key: document.key.key,
             body: StorageBody(
-                body: try document.body(format: .jsonArray), reconcilerType: "kubeflow", lastUpdateTimeSinceEpoch: "200",
+                body: try document.body(format: .jsonArray), reconcilerType: "kubeflow",
+                lastUpdateTimeSinceEpoch: "200",
                 modelCardKey: "RedHatrhelai1mnist", modelCard: "# Persisted card"))
         let upstreamEntry = try JSONDecoder().decode(
             StorageBody.self,
-            from: Data(#"{"body":"eyJtb2RlbHMiOltdfQ==","locationId":"","locationTarget":"","locationIDValid":false,"reconcilerType":"kserve","lastUpdateTimeSinceEpoch":""}"#.utf8))
+            from: Data(
+                #"{"body":"eyJtb2RlbHMiOltdfQ==","locationId":"","locationTarget":"","locationIDValid":false,"reconcilerType":"kserve","lastUpdateTimeSinceEpoch":""}"#
+                    .utf8))
         try await store.upsert(key: "foo_bar", body: upstreamEntry)
         try await withHTTPClient { http in
-            try await withStorage(store: store, sink: InProcessLocationSink(index: LocationIndex(format: .jsonArray))) { storageURL in
+            try await withStorage(store: store, sink: InProcessLocationSink(index: LocationIndex(format: .jsonArray))) {
+                storageURL in
                 try await withLocation { index, locationURL in
                     #expect(try await http.send(.GET, locationURL + "/list").status == 503)
                     try await StorageLoader(
@@ -161,8 +169,12 @@ func withStorage<T>(
                     ).run()
                     let uris = try await http.send(.GET, locationURL + "/list").json()["uris"]?.arrayValue ?? []
                     #expect(uris.count == 2)
-                    #expect(try await http.send(.GET, locationURL + "/foo/bar/model-catalog.json").text == #"{"models":[]}"#)
-                    #expect(try await http.send(.GET, locationURL + "/modelcard?key=RedHatrhelai1mnist").text == "# Persisted card")
+                    #expect(
+                        try await http.send(.GET, locationURL + "/foo/bar/model-catalog.json").text == #"{"models":[]}"#
+                    )
+                    #expect(
+                        try await http.send(.GET, locationURL + "/modelcard?key=RedHatrhelai1mnist").text
+                            == "# Persisted card")
                 }
             }
         }

@@ -48,7 +48,8 @@ func withHTTPClient<T>(_ body: (TestHTTP) async throws -> T) async throws -> T {
 
 /// A running location on an ephemeral loopback port.
 func withLocation<T>(
-    index: LocationIndex = LocationIndex(format: .jsonArray), upstreamCounter: Bool = false, maximumBodySize: Int = 1 << 20,
+    index: LocationIndex = LocationIndex(format: .jsonArray), upstreamCounter: Bool = false,
+    maximumBodySize: Int = 1 << 20,
     _ body: (LocationIndex, String) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "test.location")
@@ -77,7 +78,8 @@ enum Sample {
         -> NormalizedDocument
     {
         let artifact = ModelArtifact(
-            uri: "s3://bucket/\(model)", modelSourceClass: "Red Hat", modelSourceGroup: "rhelai1", modelSourceName: model)
+            uri: "s3://bucket/\(model)", modelSourceClass: "Red Hat", modelSourceGroup: "rhelai1",
+            modelSourceName: model)
         return RegistryNormalizer(settings: settings).normalize(
             RegistryVersionInput(
                 registry: "ns:registry",

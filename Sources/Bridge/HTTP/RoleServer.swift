@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 /// Runs one role's responder on an address until stopped. Binding failures (a busy port)
 /// surface at once as ``RoleServerError`` instead of a retry loop (B32).
@@ -19,6 +20,7 @@ public final class RoleServer<Responder: HTTPResponder>: Sendable where Responde
     public let address: ListenAddress
     let responder: Responder
     let logger: Logger
+    let shutdownSignals: [UnixSignal]
     private let lifecycle = Mutex(Lifecycle())
 
     private struct Lifecycle {
@@ -27,7 +29,11 @@ public final class RoleServer<Responder: HTTPResponder>: Sendable where Responde
         var group: ServiceGroup?
     }
 
-    public init(name: String, address: ListenAddress, responder: Responder, logger: Logger) {
+    /// - Parameter shutdownSignals: signals that stop the server gracefully (commands pass SIGTERM and SIGINT).
+    public init(
+        name: String, address: ListenAddress, responder: Responder, logger: Logger, shutdownSignals: [UnixSignal] = []
+    ) {
+        self.shutdownSignals = shutdownSignals
         self.name = name
         self.address = address
         self.responder = responder
@@ -53,7 +59,7 @@ public final class RoleServer<Responder: HTTPResponder>: Sendable where Responde
             },
             logger: logger)
         let group = ServiceGroup(
-            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+            configuration: .init(services: [application], gracefulShutdownSignals: shutdownSignals, logger: logger))
         let task = Task {
             defer { continuation.finish() }
             try await group.run()

@@ -264,7 +264,8 @@ public enum LocationError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .badKey(let key):
             let shown = key.count > 80 ? String(key.prefix(80)) + "…" : key
-            return "key '\(shown)' is not a valid import key (expected <segment1>_<segment2>, characters [-._a-zA-Z0-9])"
+            return
+                "key '\(shown)' is not a valid import key (expected <segment1>_<segment2>, characters [-._a-zA-Z0-9])"
         case .badBody(let reason): return reason
         }
     }

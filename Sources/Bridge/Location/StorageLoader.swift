@@ -54,7 +54,8 @@ public struct StorageClient: Sendable {
         let body = try await response.body.collect(upTo: 64 << 20)
         guard response.status.code == 200 else {
             throw StorageClientError(
-                url: baseURL + path, status: Int(response.status.code), message: String(String(buffer: body).prefix(300)))
+                url: baseURL + path, status: Int(response.status.code),
+                message: String(String(buffer: body).prefix(300)))
         }
         return Data(buffer: body)
     }
@@ -118,6 +119,7 @@ public struct StorageLoader: Sendable {
         }
         let rejected = index.completeLoad(loaded)
         logger.info(
-            "loaded from storage", metadata: ["documents": "\(loaded.count - rejected.count)", "skipped": "\(rejected)"])
+            "loaded from storage",
+            metadata: ["documents": "\(loaded.count - rejected.count)", "skipped": "\(rejected)"])
     }
 }

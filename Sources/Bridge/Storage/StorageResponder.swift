@@ -117,7 +117,8 @@ public struct StorageResponder: HTTPResponder {
                 try await store.upsert(key: key, body: entry)
                 logger.info("stored", metadata: ["key": "\(key)", "type": "\(type)", "new": "\(existing == nil)"])
             } catch {
-                logger.error("store write failed; the normalizer will retry", metadata: ["key": "\(key)", "error": "\(error)"])
+                logger.error(
+                    "store write failed; the normalizer will retry", metadata: ["key": "\(key)", "error": "\(error)"])
                 return Reply.error(.serviceUnavailable, "cannot write the store: \(error)")
             }
         }
@@ -132,7 +133,8 @@ public struct StorageResponder: HTTPResponder {
 
     func currentKeySet(_ request: Request) async throws -> Response {
         let raw = request.uri.queryParameters.get("key").map { String($0) } ?? ""
-        let wanted = Set(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let wanted = Set(
+            raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         for key in wanted where ImportKey(storedKey: key) == nil {
             return Reply.error(.badRequest, LocationError.badKey(key).description)
         }
@@ -157,7 +159,9 @@ public struct StorageResponder: HTTPResponder {
         }
         if !removed.isEmpty { logger.info("removed keys not in the key set", metadata: ["keys": "\(removed)"]) }
         if !failures.isEmpty {
-            logger.error("some removals failed; they will be retried with the next key set", metadata: ["failures": "\(failures)"])
+            logger.error(
+                "some removals failed; they will be retried with the next key set",
+                metadata: ["failures": "\(failures)"])
             return Reply.json(KeySetReply(removed: removed, failed: failures), status: .internalServerError)
         }
         return Reply.json(KeySetReply(removed: removed, failed: []))

@@ -1,0 +1,66 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Bridge
+import CatalogModel
+import Logging
+
+/// `modelbridge location`: the service Backstage reads.
+struct LocationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "location",
+        abstract: "Serve /list, the model-catalog documents and the model cards to Developer Hub.",
+        discussion: """
+            Environment: STORAGE_URL (default http://$POD_IP:7070, or loopback without POD_IP), \
+            NORMALIZER_FORMAT (JsonArrayFormat or CatalogInfoYamlFormat; default JsonArrayFormat), \
+            POD_IP, BRIDGE_TOKEN (bearer token accepted on /upsert and /remove from outside the pod), \
+            MODELCARD_UPSTREAM_COUNTER (true restores upstream's 304-after-ten-reads).
+            """)
+
+    @Option(help: "Where to listen: PORT, :PORT or HOST:PORT.")
+    var address = "9090"
+
+    @Option(help: "Largest accepted request body, in bytes (413 beyond).")
+    var maxBodyBytes = 4 << 20
+
+    @OptionGroup var log: LogOptions
+
+    func validate() throws {
+        guard ListenAddress(parsing: address) != nil else {
+            throw ValidationError("--address must be PORT, :PORT or HOST:PORT, for example 9090 or 127.0.0.1:9090")
+        }
+    }
+
+    func run() async throws {
+        log.bootstrap()
+        let environment = RoleEnvironment()
+        let logger = Logger(label: "modelbridge.location")
+        guard let format = NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) else {
+            throw ValidationError("NORMALIZER_FORMAT must be JsonArrayFormat or CatalogInfoYamlFormat")
+        }
+        let index = LocationIndex(format: format)
+        let storageURL = environment["STORAGE_URL"] ?? environment.siblingURL(port: 7070)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let server = RoleServer(
+            name: "location", address: ListenAddress(parsing: address)!,
+            responder: LocationResponder(
+                index: index,
+                guardian: .sharedSecret(
+                    environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
+                upstreamModelCardCounter: environment.bool("MODELCARD_UPSTREAM_COUNTER") ?? false,
+                maximumBodySize: maxBodyBytes, logger: logger),
+            logger: logger, shutdownSignals: [.sigterm, .sigint])
+        try await server.start()
+        logger.info("loading from storage", metadata: ["storage": "\(storageURL)", "format": "\(format.rawValue)"])
+        // The loader retries until storage answers; the server runs until SIGTERM/SIGINT.
+        let loader = Task {
+            try await StorageLoader(
+                storage: StorageClient(baseURL: storageURL, client: client), index: index, logger: logger
+            )
+            .run()
+        }
+        try await server.wait()
+        loader.cancel()
+        _ = try? await loader.value
+        try await client.shutdown()
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Bridge
+import CatalogModel
+import Logging
+
+/// `modelbridge storage-rest`: the cache between the normalizer and `location`.
+struct StorageRestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "storage-rest",
+        abstract: "Keep the model-catalog documents and push them to location.",
+        discussion: """
+            Environment: BRIDGE_URL (location; default http://$POD_IP:9090, or loopback without POD_IP), \
+            STORAGE_TYPE (ConfigMap or Memory), NORMALIZER_FORMAT, POD_IP, BRIDGE_TOKEN (bearer token accepted on \
+            mutating endpoints from outside the pod, and sent to location).
+            """)
+
+    @Option(help: "Where to listen: PORT, :PORT or HOST:PORT.")
+    var address = "7070"
+
+    @Option(help: "Largest accepted request body, in bytes (413 beyond).")
+    var maxBodyBytes = 4 << 20
+
+    @OptionGroup var log: LogOptions
+
+    func validate() throws {
+        guard ListenAddress(parsing: address) != nil else {
+            throw ValidationError("--address must be PORT, :PORT or HOST:PORT, for example 7070 or 127.0.0.1:7070")
+        }
+    }
+
+    func run() async throws {
+        log.bootstrap()
+        let environment = RoleEnvironment()
+        let logger = Logger(label: "modelbridge.storage")
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let bridgeURL = environment["BRIDGE_URL"] ?? environment.siblingURL(port: 9090)
+        let store = try await StoreFactory.make(environment: environment, logger: logger)
+        let server = RoleServer(
+            name: "storage-rest", address: ListenAddress(parsing: address)!,
+            responder: StorageResponder(
+                store: store.store,
+                location: HTTPLocationSink(baseURL: bridgeURL, client: client, token: environment["BRIDGE_TOKEN"]),
+                guardian: .sharedSecret(
+                    environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
+                maximumBodySize: maxBodyBytes, logger: logger),
+            logger: logger, shutdownSignals: [.sigterm, .sigint])
+        try await server.start()
+        logger.info("pushing to location", metadata: ["location": "\(bridgeURL)", "store": "\(store.description)"])
+        try await server.wait()
+        try await store.shutdown()
+        try await client.shutdown()
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Bridge
+import Foundation
+import KubeAPI
+import Logging
+
+/// Builds the storage-rest store from `STORAGE_TYPE`.
+struct StoreFactory {
+    struct Built {
+        var store: any CatalogStore
+        var description: String
+        var kube: KubeClient?
+
+        func shutdown() async throws { try await kube?.shutdown() }
+    }
+
+    static func make(environment: RoleEnvironment, logger: Logger) async throws -> Built {
+        switch (environment["STORAGE_TYPE"] ?? "ConfigMap").lowercased() {
+        case "memory":
+            logger.warning("STORAGE_TYPE=Memory: documents are lost when this process stops")
+            return Built(store: MemoryCatalogStore(), description: "memory", kube: nil)
+        case "configmap":
+            let config = try KubeConfig.resolve(
+                environment: environment.values, homeDirectory: environment["HOME"])
+            let namespace = KubeNamespace.resolve(config: config, environment: environment)
+            let kube = try KubeClient(config: config, logger: Logger(label: "modelbridge.kubeapi"))
+            let store = ConfigMapCatalogStore(client: kube, namespace: namespace, logger: logger)
+            return Built(store: store, description: "ConfigMap bac-import-model in \(namespace)", kube: kube)
+        default:
+            throw ValidationError("STORAGE_TYPE must be ConfigMap (the default) or Memory")
+        }
+    }
+}
+
+/// The namespace the bridge keeps its ConfigMaps and Lease in: `POD_NAMESPACE`, then
+/// `NAMESPACE`, then the client configuration's (kubeconfig context or service-account file).
+enum KubeNamespace {
+    static func resolve(config: KubeConfig, environment: RoleEnvironment) -> String {
+        environment["POD_NAMESPACE"] ?? environment["NAMESPACE"] ?? config.namespace
+    }
+}
