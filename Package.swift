@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // The model-catalog document, import keys, Backstage rules and the normalizer. Pure.
@@ -76,19 +77,39 @@ let package = Package(
             name: "Sandbox",
             dependencies: [
                 "CatalogModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "KubeAPI",
                 "RegistryAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
+        ),
+        // The console as pure state: State, update(&State, Msg) -> [Effect], view(State, Size) -> Grid.
+        .target(
+            name: "ConsoleCore",
+            dependencies: ["CatalogModel"]
+        ),
+        // libncursesw, wrapped by a shim header (wide characters, globals as functions).
+        .systemLibrary(
+            name: "CNCursesW",
+            path: "Sources/CNCursesW",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // The only ncurses importer: key decoding, colours, blitting a Grid, terminal restore.
+        .target(
+            name: "ConsoleTerminal",
+            dependencies: ["CNCursesW", "ConsoleCore"]
         ),
         .executableTarget(
             name: "modelbridge",
             dependencies: [
                 "Bridge",
                 "CatalogModel",
+                "ConsoleCore",
+                "ConsoleTerminal",
                 "KubeAPI",
                 "RegistryAPI",
                 "Sandbox",
@@ -113,11 +134,31 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "ConsoleCoreTests",
+            dependencies: ["ConsoleCore", "CatalogModel"]
+        ),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: [
+                "Sandbox",
+                "Bridge",
+                "CatalogModel",
+                "KubeAPI",
+                "RegistryAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
             name: "KubeAPITests",
             dependencies: [
                 "KubeAPI",
                 "Sandbox",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,0 +1,2 @@
+/// Placeholder until the console core lands.
+public enum ConsoleCoreModule {}

@@ -1,0 +1,4 @@
+import ConsoleCore
+
+/// Placeholder until the terminal layer lands.
+enum ConsoleTerminalModule {}
