@@ -136,6 +136,19 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        // Starts the real `modelbridge` binary as separate processes against the fakes.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Sandbox",
+                "CatalogModel",
+                "KubeAPI",
+                "RegistryAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ConsoleCoreTests",
             dependencies: ["ConsoleCore", "CatalogModel"]

@@ -7,6 +7,8 @@ struct ModelBridge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelbridge",
         abstract: "Publishes the AI models of Red Hat OpenShift AI into Red Hat Developer Hub.",
-        subcommands: [LocationCommand.self, StorageRestCommand.self, DemoCommand.self]
+        subcommands: [
+            LocationCommand.self, StorageRestCommand.self, NormalizerCommand.self, AllCommand.self, DemoCommand.self,
+        ]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Bridge
 import CatalogModel
+import KubeAPI
 import Logging
 
 /// `modelbridge storage-rest`: the cache between the normalizer and `location`.
@@ -36,11 +37,20 @@ struct StorageRestCommand: AsyncParsableCommand {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let bridgeURL = environment["BRIDGE_URL"] ?? environment.siblingURL(port: 9090)
         let store = try await StoreFactory.make(environment: environment, logger: logger)
+        guard let format = NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) else {
+            throw ValidationError("NORMALIZER_FORMAT must be JsonArrayFormat or CatalogInfoYamlFormat")
+        }
+        let service = StorageService(
+            store: store.store,
+            location: HTTPLocationSink(baseURL: bridgeURL, client: client, token: environment["BRIDGE_TOKEN"]),
+            backstage: BackstageSetup.pusher(
+                environment: environment, client: client, kube: store.kube, bridgeURL: bridgeURL, format: format,
+                logger: logger),
+            format: format, logger: logger)
         let server = RoleServer(
             name: "storage-rest", address: ListenAddress(parsing: address)!,
             responder: StorageResponder(
-                store: store.store,
-                location: HTTPLocationSink(baseURL: bridgeURL, client: client, token: environment["BRIDGE_TOKEN"]),
+                service: service,
                 guardian: .sharedSecret(
                     environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
                 maximumBodySize: maxBodyBytes, logger: logger),
@@ -50,5 +60,29 @@ struct StorageRestCommand: AsyncParsableCommand {
         try await server.wait()
         try await store.shutdown()
         try await client.shutdown()
+    }
+}
+
+/// Push mode from `PUSH_TO_RHDH`, `BKSTG_URL` and `RHDH_TOKEN`.
+enum BackstageSetup {
+    static func pusher(
+        environment: RoleEnvironment, client: HTTPClient, kube: KubeClient?, bridgeURL: String,
+        format: NormalizerFormat, logger: Logger
+    ) -> BackstagePusher? {
+        guard environment.bool("PUSH_TO_RHDH") == true else { return nil }
+        let explicit = environment["BKSTG_URL"]
+        let namespace = environment["POD_NAMESPACE"]
+        let resolver: BackstagePusher.Resolver = {
+            if let explicit { return explicit }
+            guard let kube, let namespace else { return nil }
+            // The last Route in the namespace whose app.kubernetes.io/name mentions backstage (upstream's rule).
+            guard let routes = try? await kube.listAll(Route.self, namespace: namespace).items else { return nil }
+            let route = routes.last { ($0.metadata.labels?["app.kubernetes.io/name"] ?? "").contains("backstage") }
+            return route?.spec?.host.map { "https://\($0)" }
+        }
+        logger.info("PUSH_TO_RHDH is on: documents are registered as Backstage locations")
+        return BackstagePusher(
+            client: client, token: environment["RHDH_TOKEN"], bridgeURL: bridgeURL, fileName: format.fileName,
+            resolver: resolver, logger: logger)
     }
 }

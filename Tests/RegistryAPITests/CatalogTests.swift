@@ -9,7 +9,7 @@ struct CatalogTests {
     private func withCatalog(_ body: (FakeCatalogServer, CatalogClient, String) async throws -> Void) async throws {
         let server = FakeCatalogServer()
         let fixture = try JSONDecoder().decode(
-            CatalogModel.self, from: try TestPaths.fixture("model-catalog", "GraniteCatalogModelGet.json")
+            CatalogModelEntry.self, from: try TestPaths.fixture("model-catalog", "GraniteCatalogModelGet.json")
         )
         server.store.addSource(CatalogSource(id: "Red Hat", name: "Red Hat", enabled: true))
         var model = fixture
@@ -58,7 +58,7 @@ struct CatalogTests {
 
     @Test func reservedCharactersInNamesArePercentEncoded() async throws {
         try await withCatalog { server, client, _ in
-            try server.store.putModel(CatalogModel(name: "org/model?v=1 #2", readme: "odd"), source: "Red Hat")
+            try server.store.putModel(CatalogModelEntry(name: "org/model?v=1 #2", readme: "odd"), source: "Red Hat")
             #expect(try await client.model(sourceId: "Red Hat", name: "org/model?v=1 #2")?.readme == "odd")
             #expect(server.requestLog.records.last?.path.hasSuffix("/models/org/model%3Fv%3D1%20%232") == true)
         }

@@ -43,7 +43,7 @@ struct FixtureDecodingTests {
         let names = try TestPaths.fixtureNames("model-catalog")
         #expect(names == ["GraniteCatalogModelGet.json"])
         let model = try JSONDecoder().decode(
-            CatalogModel.self, from: try TestPaths.fixture("model-catalog", "GraniteCatalogModelGet.json")
+            CatalogModelEntry.self, from: try TestPaths.fixture("model-catalog", "GraniteCatalogModelGet.json")
         )
         #expect(model.readme?.isEmpty == false)
         #expect(model.license == "apache-2.0")

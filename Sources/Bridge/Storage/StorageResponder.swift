@@ -16,8 +16,8 @@ import NIOCore
 public struct StorageResponder: HTTPResponder {
     public typealias Context = BridgeRequestContext
 
-    public let store: any CatalogStore
-    public let location: any LocationSink
+    public let service: StorageService
+    public var store: any CatalogStore { service.store }
     public let guardian: MutationGuard
     public let maximumBodySize: Int
     let logger: Logger
@@ -26,8 +26,16 @@ public struct StorageResponder: HTTPResponder {
         store: any CatalogStore, location: any LocationSink, guardian: MutationGuard = MutationGuard(),
         maximumBodySize: Int = 4 << 20, logger: Logger = Logger(label: "modelbridge.storage")
     ) {
-        self.store = store
-        self.location = location
+        self.init(
+            service: StorageService(store: store, location: location, logger: logger), guardian: guardian,
+            maximumBodySize: maximumBodySize, logger: logger)
+    }
+
+    public init(
+        service: StorageService, guardian: MutationGuard = MutationGuard(), maximumBodySize: Int = 4 << 20,
+        logger: Logger = Logger(label: "modelbridge.storage")
+    ) {
+        self.service = service
         self.guardian = guardian
         self.maximumBodySize = maximumBodySize
         self.logger = logger
@@ -52,7 +60,7 @@ public struct StorageResponder: HTTPResponder {
         case (.post, "/currentkeyset"):
             try allowQuery(["key"], request)
             if let refusal = await guardian.refusal(request, remoteAddress: context.remoteAddress) { return refusal }
-            return try await currentKeySet(request)
+            return try await currentKeySet(&request)
         case (.get, "/list"):
             try allowQuery([], request)
             do {
@@ -82,12 +90,9 @@ public struct StorageResponder: HTTPResponder {
 
     func upsert(_ request: inout Request) async throws -> Response {
         let key = try request.requiredQuery("key")
+        let type = request.uri.queryParameters.get("type").map { String($0) } ?? ""
         guard ImportKey(storedKey: key) != nil else {
             return Reply.error(.badRequest, LocationError.badKey(key).description)
-        }
-        let type = request.uri.queryParameters.get("type").map { String($0) } ?? ""
-        guard type.isEmpty || ReconcilerType(rawValue: type) != nil else {
-            return Reply.error(.badRequest, "query parameter 'type' must be kubeflow or kserve")
         }
         let bytes = try await request.collectedBody(limit: maximumBodySize)
         let body: UpsertBody
@@ -98,78 +103,36 @@ public struct StorageResponder: HTTPResponder {
                 .badRequest,
                 "body must be JSON {body: base64 document, lastUpdateTimeSinceEpoch, modelCardKey, modelCard}")
         }
-        guard !body.body.isEmpty else { return Reply.error(.badRequest, "the document ('body') is empty") }
-
-        let existing: StorageBody?
         do {
-            existing = try await store.fetch(key: key)
-        } catch {
-            return Reply.error(.serviceUnavailable, "cannot read the store: \(error)")
+            let created = try await service.upsert(key: key, type: type, body: body)
+            return Reply.json(["key": key], status: created ? .created : .ok)
+        } catch let failure as StorageService.Failure {
+            return Reply.error(HTTPResponse.Status(code: failure.status), failure.message)
         }
-        let entry = StorageBody(
-            body: body.body, locationId: existing?.locationId ?? "", locationTarget: existing?.locationTarget ?? "",
-            locationIDValid: existing?.locationIDValid ?? false, reconcilerType: type,
-            lastUpdateTimeSinceEpoch: body.lastUpdateTimeSinceEpoch,
-            modelCardKey: body.modelCardKey.isEmpty ? nil : body.modelCardKey,
-            modelCard: body.modelCard.isEmpty ? nil : body.modelCard)
-        if existing != entry {
-            do {
-                try await store.upsert(key: key, body: entry)
-                logger.info("stored", metadata: ["key": "\(key)", "type": "\(type)", "new": "\(existing == nil)"])
-            } catch {
-                logger.error(
-                    "store write failed; the normalizer will retry", metadata: ["key": "\(key)", "error": "\(error)"])
-                return Reply.error(.serviceUnavailable, "cannot write the store: \(error)")
-            }
-        }
-        do {
-            try await location.upsert(key: key, body: body)
-        } catch {
-            logger.error("location refused the document; the normalizer will retry", metadata: ["error": "\(error)"])
-            return Reply.error(.badGateway, "\(error)")
-        }
-        return Reply.json(["key": key], status: existing == nil ? .created : .ok)
     }
 
-    func currentKeySet(_ request: Request) async throws -> Response {
-        let raw = request.uri.queryParameters.get("key").map { String($0) } ?? ""
-        let wanted = Set(
-            raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        for key in wanted where ImportKey(storedKey: key) == nil {
-            return Reply.error(.badRequest, LocationError.badKey(key).description)
+    /// The key set comes as `?key=a,b` (upstream) or, for large sets, as a JSON body
+    /// `{"keys": [...]}`; with neither, the set is empty and everything stored is removed.
+    func currentKeySet(_ request: inout Request) async throws -> Response {
+        var wanted = Set<String>()
+        if let raw = request.uri.queryParameters.get("key") {
+            wanted.formUnion(
+                raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
-        let stored: [String]
-        do {
-            stored = try await store.keys()
-        } catch {
-            return Reply.error(.serviceUnavailable, "cannot list the store; nothing was removed: \(error)")
-        }
-        var removed: [String] = []
-        var failures: [String] = []
-        for key in stored where !wanted.contains(key) {
-            // location first, storage last: if anything fails, the key stays stored and the
-            // next key set removes it again.
-            do {
-                try await location.remove(key: key)
-                try await store.remove(key: key)
-                removed.append(key)
-            } catch {
-                failures.append("\(key): \(error)")
+        let bytes = try await request.collectedBody(limit: maximumBodySize)
+        if bytes.readableBytes > 0 {
+            struct KeySetBody: Decodable { var keys: [String] }
+            guard let body = try? JSONDecoder().decode(KeySetBody.self, from: Data(buffer: bytes)) else {
+                return Reply.error(.badRequest, #"a key-set body must be JSON {"keys": [...]}"#)
             }
+            wanted.formUnion(body.keys)
         }
-        if !removed.isEmpty { logger.info("removed keys not in the key set", metadata: ["keys": "\(removed)"]) }
-        if !failures.isEmpty {
-            logger.error(
-                "some removals failed; they will be retried with the next key set",
-                metadata: ["failures": "\(failures)"])
-            return Reply.json(KeySetReply(removed: removed, failed: failures), status: .internalServerError)
+        do {
+            let outcome = try await service.applyKeySet(wanted)
+            return Reply.json(outcome, status: outcome.failed.isEmpty ? .ok : .internalServerError)
+        } catch let failure as StorageService.Failure {
+            return Reply.error(HTTPResponse.Status(code: failure.status), failure.message)
         }
-        return Reply.json(KeySetReply(removed: removed, failed: []))
-    }
-
-    struct KeySetReply: Encodable {
-        var removed: [String]
-        var failed: [String]
     }
 
     func allowQuery(_ names: Set<String>, _ request: Request) throws {

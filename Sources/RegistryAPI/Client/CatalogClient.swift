@@ -32,10 +32,10 @@ public final class CatalogClient: Sendable {
     /// `GET /sources/{sourceId}/models/{name}`; `nil` when the catalog answers 404. The model
     /// name may contain `/` (catalog names look like `org/model`): it is sent as path
     /// separators, every other reserved character percent-encoded.
-    public func model(sourceId: String, name: String) async throws -> CatalogModel? {
+    public func model(sourceId: String, name: String) async throws -> CatalogModelEntry? {
         let path = "/sources/\(URLComposer.encode(sourceId))/models/\(URLComposer.encode(name, keepSlash: true))"
         do {
-            return try await reader.fetch(CatalogModel.self, url: URLComposer.url(base: baseURL, path: path))
+            return try await reader.fetch(CatalogModelEntry.self, url: URLComposer.url(base: baseURL, path: path))
         } catch let error as RegistryError where error.isNotFound {
             return nil
         }

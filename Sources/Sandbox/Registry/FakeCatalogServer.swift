@@ -10,7 +10,7 @@ import RegistryAPI
 /// ```swift
 /// let catalog = FakeCatalogServer()
 /// catalog.store.addSource(CatalogSource(id: "redhat_ai_models", name: "Red Hat"))
-/// try catalog.store.putModel(CatalogModel(name: "rhelai1/granite-8b", readme: "# Card"), source: "redhat_ai_models")
+/// try catalog.store.putModel(CatalogModelEntry(name: "rhelai1/granite-8b", readme: "# Card"), source: "redhat_ai_models")
 /// try await catalog.start()
 /// let client = CatalogClient(key: "catalog", baseURL: catalog.baseURL, token: nil, transport: transport)
 /// ```
@@ -137,7 +137,7 @@ struct FakeCatalogListed: RegistryEntity {
 
     enum Payload: Codable, Sendable, Hashable {
         case source(CatalogSource)
-        case model(CatalogModel)
+        case model(CatalogModelEntry)
         case artifact(CatalogModelArtifact)
     }
 
@@ -145,7 +145,7 @@ struct FakeCatalogListed: RegistryEntity {
         FakeCatalogListed(name: source.id, payload: .source(source))
     }
 
-    static func model(_ model: CatalogModel) -> FakeCatalogListed {
+    static func model(_ model: CatalogModelEntry) -> FakeCatalogListed {
         FakeCatalogListed(
             name: model.name, createTimeSinceEpoch: model.createTimeSinceEpoch,
             lastUpdateTimeSinceEpoch: model.lastUpdateTimeSinceEpoch, payload: .model(model)

@@ -8,12 +8,12 @@ import Synchronization
 /// ```swift
 /// let catalog = FakeCatalogStore()
 /// catalog.addSource(CatalogSource(id: "redhat_ai_models", name: "Red Hat AI models"))
-/// try catalog.putModel(CatalogModel(name: "rhelai1/granite-8b", readme: "# Granite"), source: "redhat_ai_models")
+/// try catalog.putModel(CatalogModelEntry(name: "rhelai1/granite-8b", readme: "# Granite"), source: "redhat_ai_models")
 /// ```
 public final class FakeCatalogStore: Sendable {
     private struct State: Sendable {
         var sources: [CatalogSource] = []
-        var models: [String: [String: CatalogModel]] = [:]
+        var models: [String: [String: CatalogModelEntry]] = [:]
         var artifacts: [String: [String: [CatalogModelArtifact]]] = [:]
         var lastStamp: Int64 = 0
     }
@@ -37,8 +37,8 @@ public final class FakeCatalogStore: Sendable {
 
     /// Adds or replaces a model (by name) in a source, stamping its times. The source must exist.
     @discardableResult
-    public func putModel(_ model: CatalogModel, source: String, artifacts: [CatalogModelArtifact] = [])
-        throws(FakeRegistryError) -> CatalogModel
+    public func putModel(_ model: CatalogModelEntry, source: String, artifacts: [CatalogModelArtifact] = [])
+        throws(FakeRegistryError) -> CatalogModelEntry
     {
         guard let name = model.name, !name.isEmpty else {
             throw .missingField("a catalog model needs a name")
@@ -61,7 +61,7 @@ public final class FakeCatalogStore: Sendable {
     }
 
     /// The models of a source in name order, or 404 `Unknown source`.
-    public func models(source: String) throws(FakeRegistryError) -> [CatalogModel] {
+    public func models(source: String) throws(FakeRegistryError) -> [CatalogModelEntry] {
         try state.withLock { state throws(FakeRegistryError) in
             guard state.sources.contains(where: { $0.id == source }) else {
                 throw .notFound("Unknown source: \(source)")
@@ -71,7 +71,7 @@ public final class FakeCatalogStore: Sendable {
     }
 
     /// One model, or 404.
-    public func model(source: String, name: String) throws(FakeRegistryError) -> CatalogModel {
+    public func model(source: String, name: String) throws(FakeRegistryError) -> CatalogModelEntry {
         guard let model = state.withLock({ $0.models[source]?[name] }) else {
             throw .notFound("no model found '\(name)' in source '\(source)'")
         }

@@ -1,10 +1,10 @@
-/// A model of the model catalog (`CatalogModel`, catalog v1alpha1). ``readme`` is the
+/// A model of the model catalog (the `CatalogModel` schema of catalog v1alpha1, renamed so it does not shadow this package's `CatalogModel` module). ``readme`` is the
 /// markdown the bridge publishes as the model card. Note the snake_case `source_id` key.
 ///
 /// ```swift
 /// let card = try await catalog.model(sourceId: "redhat_ai_models", name: "rhelai1/granite-8b").readme
 /// ```
-public struct CatalogModel: Codable, Sendable, Hashable {
+public struct CatalogModelEntry: Codable, Sendable, Hashable {
     public var name: String?
     public var sourceId: String?
     public var description: String?

@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The normalizer's admin port (`--metrics-address`, default `:8081`):
+///
+/// | route | answer |
+/// |---|---|
+/// | `GET /metrics` | Prometheus text: controller-runtime reconcile and work-queue families plus the bridge's |
+/// | `GET /healthz` | 200 while the process runs |
+/// | `GET /readyz` | 200 once a complete cycle has posted a key set, else 503 with the reasons |
+/// | `POST /resync`, `POST /resync?key=` | a full resync now, or of one document's sources (guarded) |
+/// | `GET /state` | what the normalizer knows, as JSON, for `modelbridge console --attach` |
+public struct NormalizerAdminResponder: HTTPResponder {
+    public typealias Context = BridgeRequestContext
+
+    public let controller: NormalizerController
+    public let metrics: BridgeMetrics
+    public let guardian: MutationGuard
+
+    public init(controller: NormalizerController, metrics: BridgeMetrics, guardian: MutationGuard = MutationGuard()) {
+        self.controller = controller
+        self.metrics = metrics
+        self.guardian = guardian
+    }
+
+    public func respond(to request: Request, context: BridgeRequestContext) async throws -> Response {
+        let path = "/" + request.uri.path.split(separator: "/").joined(separator: "/")
+        switch (request.method, path) {
+        case (.get, "/metrics"):
+            return Reply.bytes(ByteBuffer(string: metrics.render()), contentType: "text/plain; version=0.0.4")
+        case (.get, "/healthz"):
+            return Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType)
+        case (.get, "/readyz"):
+            if await controller.isReady {
+                return Reply.bytes(ByteBuffer(string: "ready\n"), contentType: Reply.textType)
+            }
+            let reasons = await controller.snapshot().incompleteReasons
+            return Reply.error(
+                .serviceUnavailable,
+                "no complete cycle yet" + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")))
+        case (.post, "/resync"):
+            for (name, _) in request.uri.queryParameters where name != "key" {
+                return Reply.error(.badRequest, "unknown query parameter '\(name.prefix(100))'")
+            }
+            if let refusal = await guardian.refusal(request, remoteAddress: context.remoteAddress) { return refusal }
+            let key = request.uri.queryParameters.get("key").map { String($0) }
+            if let key, key.isEmpty { return Reply.error(.badRequest, "query parameter 'key' is empty") }
+            await controller.requestResync(key: key)
+            return Reply.json(["resync": key ?? "all"], status: .accepted)
+        case (.get, "/state"):
+            let snapshot = await controller.snapshot()
+            return Reply.json(AdminState(snapshot))
+        case (_, "/metrics"), (_, "/healthz"), (_, "/readyz"), (_, "/resync"), (_, "/state"):
+            return Reply.error(.methodNotAllowed, "\(request.method) is not allowed on \(path)")
+        default:
+            return Reply.error(.notFound, "no route for \(request.method) \(request.uri.path)")
+        }
+    }
+}
+
+/// The JSON shape of `GET /state`.
+struct AdminState: Encodable {
+    struct Registry: Encodable {
+        var key: String
+        var baseURL: String
+        var catalogURL: String?
+        var lastProbe: Date?
+        var lastFullRead: Date?
+        var lastError: String?
+        var models: Int
+        var liveVersions: Int
+        var requests: Int
+    }
+
+    struct Document: Encodable {
+        var key: String
+        var type: String
+        var epoch: String
+        var modelCardKey: String?
+        var failing: String?
+    }
+
+    var registries: [Registry]
+    var documents: [Document]
+    var lastCycle: Date?
+    var lastCompleteCycle: Date?
+    var incompleteReasons: [String]
+    var isLeader: Bool
+
+    init(_ snapshot: NormalizerSnapshot) {
+        registries = snapshot.registries.map {
+            Registry(
+                key: $0.key, baseURL: $0.baseURL, catalogURL: $0.catalogURL, lastProbe: $0.lastProbe,
+                lastFullRead: $0.lastFullRead, lastError: $0.lastError, models: $0.models,
+                liveVersions: $0.liveVersions, requests: $0.requests)
+        }
+        documents = snapshot.documents.map {
+            Document(
+                key: $0.key.key, type: $0.reconcilerType.rawValue, epoch: $0.epoch, modelCardKey: $0.modelCard?.key,
+                failing: snapshot.failing[$0.key.key])
+        }
+        lastCycle = snapshot.lastCycle
+        lastCompleteCycle = snapshot.lastCompleteCycle
+        incompleteReasons = snapshot.incompleteReasons
+        isLeader = snapshot.isLeader
+    }
+}

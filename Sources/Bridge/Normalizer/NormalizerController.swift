@@ -1,0 +1,480 @@
+import CatalogModel
+import Foundation
+import KubeAPI
+import Logging
+import RegistryAPI
+
+/// Settings of the normalizer (upstream environment variables and ours).
+public struct NormalizerConfiguration: Sendable {
+    /// `MR_ROUTE`: registries by route, else label discovery.
+    public var mrRoute: String?
+    /// Bearer token for the registries and the catalog (`KFMR_TOKEN`, else the Kubernetes token).
+    public var registryToken: String?
+    /// `PROBE_INTERVAL`: how often registries are probed for changes.
+    public var probeInterval: Duration
+    /// `POLLING_INTERVAL`: how often everything is read in full regardless of probes.
+    public var pollingInterval: Duration
+    public var format: NormalizerFormat
+    public var settings: NormalizerSettings
+    /// Upserts in flight at once.
+    public var upsertParallelism: Int
+    /// Longest wait before retrying a failed upsert.
+    public var maximumRetryDelay: Duration
+
+    public init(
+        mrRoute: String? = nil, registryToken: String? = nil, probeInterval: Duration = .seconds(10),
+        pollingInterval: Duration = .seconds(120), format: NormalizerFormat = .jsonArray,
+        settings: NormalizerSettings = NormalizerSettings(), upsertParallelism: Int = 8,
+        maximumRetryDelay: Duration = .seconds(300)
+    ) {
+        self.mrRoute = mrRoute
+        self.registryToken = registryToken
+        self.probeInterval = probeInterval
+        self.pollingInterval = pollingInterval
+        self.format = format
+        self.settings = settings
+        self.upsertParallelism = max(1, upsertParallelism)
+        self.maximumRetryDelay = maximumRetryDelay
+    }
+}
+
+/// The state of one registry as the console shows it.
+public struct RegistryStatus: Sendable, Hashable {
+    public var key: String
+    public var baseURL: String
+    public var catalogURL: String?
+    public var lastProbe: Date?
+    public var lastFullRead: Date?
+    public var lastError: String?
+    public var models: Int
+    public var liveVersions: Int
+    public var requests: Int
+}
+
+/// A consistent copy of what the normalizer knows, for the console and the admin endpoint.
+public struct NormalizerSnapshot: Sendable {
+    public var registries: [RegistryStatus]
+    public var snapshots: [RegistrySnapshot]
+    public var documents: [NormalizedDocument]
+    public var inferenceServices: [KServeInferenceService]
+    /// Keys whose last upsert failed, with the error and when the retry is due.
+    public var failing: [String: String]
+    public var lastCycle: Date?
+    public var lastCompleteCycle: Date?
+    /// Why the last cycle could not post a key set (deletions deferred), or nil.
+    public var incompleteReasons: [String]
+    public var isLeader: Bool
+}
+
+/// The rhoai-normalizer: keeps storage (and through it `location`) equal to what the
+/// registries and KServe say, level-triggered.
+///
+/// One loop does everything, so nothing races (B13, B15): on every wake-up (a KServe change,
+/// a resync request, a due probe or a due retry) it probes the registries when due, reads in
+/// full only those that changed (or all of them every polling interval), renders every
+/// document from the cached snapshots and the KServe informer, upserts only the documents whose
+/// bytes changed, and posts the key set **only when every source answered in full** (B14): the
+/// route list, every registry, and the KServe informer's initial list. Failed upserts retry
+/// with per-key exponential backoff; nothing else retries.
+public actor NormalizerController {
+    let configuration: NormalizerConfiguration
+    let routes: any RouteLister
+    let transport: RegistryTransport
+    let cluster: ClusterSource?
+    let sink: any CatalogSink
+    let metrics: BridgeMetrics
+    let events: EventLog
+    let logger: Logger
+    let isLeader: @Sendable () -> Bool
+    nonisolated let wake = WakeSignal()
+
+    private var discovery: DiscoveryResult?
+    private var clients: [String: (RegistryClient, CatalogClient?)] = [:]
+    private var snapshots: [String: RegistrySnapshot] = [:]
+    private var statuses: [String: RegistryStatus] = [:]
+    private var lastProbe: ContinuousClock.Instant?
+    private var lastFull: ContinuousClock.Instant?
+    private var resyncAll = false
+    private var resyncKeys: Set<String> = []
+    private var pushed: [String: Int] = [:]
+    private var documents: [String: NormalizedDocument] = [:]
+    private var retries: [String: (attempts: Int, due: ContinuousClock.Instant, error: String)] = [:]
+    private var lastKeySet: Set<String>?
+    private var lastCycle: Date?
+    private var lastCompleteCycle: Date?
+    private var incompleteReasons: [String] = []
+    private var servicesSeen: [KServeInferenceService] = []
+    private var renderedGeneration: (cluster: Int, registries: Int)?
+    private var registryGeneration = 0
+    private var keySetFailed = false
+
+    public init(
+        configuration: NormalizerConfiguration, routes: any RouteLister, transport: RegistryTransport,
+        cluster: ClusterSource?, sink: any CatalogSink, metrics: BridgeMetrics = BridgeMetrics(),
+        events: EventLog = EventLog(), isLeader: @escaping @Sendable () -> Bool = { true },
+        logger: Logger = Logger(label: "modelbridge.normalizer")
+    ) {
+        self.configuration = configuration
+        self.routes = routes
+        self.transport = transport
+        self.cluster = cluster
+        self.sink = sink
+        self.metrics = metrics
+        self.events = events
+        self.isLeader = isLeader
+        self.logger = logger
+    }
+
+    // MARK: Running
+
+    /// Runs until cancelled: the KServe informers, and the cycle loop.
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let cluster {
+                group.addTask { try await cluster.run() }
+                group.addTask { [wake] in
+                    for await _ in cluster.changes { wake.signal() }
+                }
+            }
+            group.addTask { try await self.loop() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    func loop() async throws {
+        let clock = ContinuousClock()
+        while !Task.isCancelled {
+            await cycle()
+            let now = clock.now
+            var deadline = (lastProbe ?? now) + configuration.probeInterval
+            for retry in retries.values { deadline = min(deadline, retry.due) }
+            let timeout = max(deadline - now, .milliseconds(20))
+            await wake.wait(timeout: timeout)
+        }
+        throw CancellationError()
+    }
+
+    /// Asks for a full resync of everything, or of one key's sources, at the next wake-up (now).
+    public func requestResync(key: String? = nil) {
+        if let key { resyncKeys.insert(key) } else { resyncAll = true }
+        wake.signal()
+    }
+
+    /// Runs one cycle now (tests and `POST /resync` use the loop; this is for direct drivers).
+    public func runCycle() async { await cycle() }
+
+    // MARK: One cycle
+
+    func cycle() async {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let now = Date()
+        var reasons: [String] = []
+        let probeDue = lastProbe.map { started - $0 >= configuration.probeInterval } ?? true
+        let fullDue = resyncAll || (lastFull.map { started - $0 >= configuration.pollingInterval } ?? true)
+        if probeDue || fullDue || !resyncKeys.isEmpty {
+            lastProbe = started
+            reasons += await readRegistries(full: fullDue, now: now)
+            if fullDue { lastFull = started }
+            resyncAll = false
+        } else if let previous = statuses.values.first(where: { $0.lastError != nil }) {
+            reasons.append("registry \(previous.key) failed its last read")
+        }
+        if let cluster, !cluster.hasSynced { reasons.append("the KServe informer has not listed yet") }
+
+        // Nothing changed since the last render, nothing to retry, nothing asked for: an idle
+        // cycle costs the probes and nothing else.
+        let generation = (cluster: cluster?.generation ?? 0, registries: registryGeneration)
+        let retryDue = retries.values.contains { $0.due <= clock.now }
+        if let rendered = renderedGeneration, rendered == generation, !fullDue, resyncKeys.isEmpty, !retryDue,
+            reasons.isEmpty, !keySetFailed, lastKeySet != nil || !isLeader()
+        {
+            incompleteReasons = reasons
+            lastCycle = now
+            metrics.recordRegistryRequests(transport.requestCounts())
+            return
+        }
+        renderedGeneration = generation
+
+        let services = cluster?.inferenceServices() ?? []
+        servicesSeen = services
+        let view = await cluster?.view(of: services, refresh: fullDue) ?? ClusterView(inferenceServices: services)
+        let desired = render(services: services, view: view)
+        documents = desired
+        metrics.registryModels.set(Double(desired.values.filter { $0.reconcilerType == .kubeflow }.count))
+        metrics.kserveModels.set(Double(desired.values.filter { $0.reconcilerType == .kserve }.count))
+
+        if isLeader() {
+            await push(desired, forced: resyncKeys)
+            resyncKeys = []
+            if reasons.isEmpty {
+                await postKeySet(Set(desired.keys))
+                lastCompleteCycle = now
+            } else if lastKeySet != Set(desired.keys) {
+                logger.warning(
+                    "deletions deferred: not every source answered in full",
+                    metadata: ["reasons": "\(reasons)"])
+            }
+        }
+        incompleteReasons = reasons
+        lastCycle = now
+        metrics.pollDuration.recordNanoseconds(Int64((clock.now - started).nanoseconds))
+        metrics.recordRegistryRequests(transport.requestCounts())
+    }
+
+    /// Discovers registries and reads those that changed. Returns why the cycle is incomplete.
+    func readRegistries(full: Bool, now: Date) async -> [String] {
+        var reasons: [String] = []
+        do {
+            let found = try await RegistryDiscovery.discover(mrRoute: configuration.mrRoute, lister: routes)
+            if found.registries.map(\.key) != discovery?.registries.map(\.key) {
+                events.append(
+                    .info, "discovery",
+                    "registries: \(found.registries.map(\.key).joined(separator: ", ").ifEmpty("none"))"
+                        + (found.catalog.map { "; catalog \($0.key)" } ?? ""))
+            }
+            discovery = found
+            let known = Set(found.registries.map(\.key))
+            for key in snapshots.keys where !known.contains(key) {
+                snapshots[key] = nil
+                registryGeneration += 1
+                statuses[key] = nil
+                events.append(.warning, "discovery", "registry \(key) is gone; its models will be removed")
+            }
+        } catch {
+            reasons.append("route discovery failed: \(error)")
+            events.append(.error, "discovery", "route discovery failed, keeping what is known: \(error)")
+            metrics.errors.increment()
+        }
+        let endpoints = discovery?.registries ?? []
+        let results = await withTaskGroup(of: (String, Result<RegistrySnapshot?, any Error>, Date).self) { group in
+            for endpoint in endpoints {
+                let (client, catalog) = self.client(for: endpoint)
+                let previous = snapshots[endpoint.key]
+                let forced = full || !resyncKeys.isEmpty
+                group.addTask {
+                    do {
+                        let fingerprint = try await client.probe()
+                        let changed = !fingerprint.changedCollections(since: previous?.fingerprint).isEmpty
+                        guard forced || previous == nil || changed else { return (endpoint.key, .success(nil), now) }
+                        let reader = RegistryReader(client: client, catalog: catalog)
+                        let snapshot = try await reader.read(
+                            previous: previous, fingerprint: fingerprint, full: forced, now: now)
+                        return (endpoint.key, .success(snapshot), now)
+                    } catch {
+                        return (endpoint.key, .failure(error), now)
+                    }
+                }
+            }
+            var collected: [(String, Result<RegistrySnapshot?, any Error>, Date)] = []
+            for await result in group { collected.append(result) }
+            return collected
+        }
+        for endpoint in endpoints {
+            var status =
+                statuses[endpoint.key]
+                ?? RegistryStatus(
+                    key: endpoint.key, baseURL: endpoint.baseURL, catalogURL: endpoint.catalog?.baseURL, models: 0,
+                    liveVersions: 0, requests: 0)
+            status.baseURL = endpoint.baseURL
+            status.catalogURL = endpoint.catalog?.baseURL ?? discovery?.catalog?.baseURL
+            statuses[endpoint.key] = status
+        }
+        for (key, result, at) in results {
+            metrics.probes.increment()
+            switch result {
+            case .success(let snapshot):
+                statuses[key]?.lastProbe = at
+                statuses[key]?.lastError = nil
+                if let snapshot {
+                    metrics.fullReads.increment()
+                    registryGeneration += 1
+                    let before = snapshots[key].map { Set($0.liveVersions.map { "\($0.model.id)/\($0.version.id)" }) }
+                    snapshots[key] = snapshot
+                    statuses[key]?.lastFullRead = at
+                    statuses[key]?.models = snapshot.models.count
+                    statuses[key]?.liveVersions = snapshot.liveVersions.count
+                    for skipped in snapshot.skipped { events.append(.warning, "registry \(key)", "skipped \(skipped)") }
+                    let after = Set(snapshot.liveVersions.map { "\($0.model.id)/\($0.version.id)" })
+                    if before != after {
+                        events.append(.info, "registry \(key)", "read \(after.count) live versions")
+                    }
+                }
+            case .failure(let error):
+                statuses[key]?.lastError = "\(error)"
+                reasons.append("registry \(key) failed: \(error)")
+                events.append(.error, "registry \(key)", "read failed, keeping the last complete read: \(error)")
+                logger.error(
+                    "registry read failed; nothing is deleted until it answers in full",
+                    metadata: ["registry": "\(key)", "error": "\(error)"])
+                metrics.errors.increment()
+            }
+        }
+        for (key, count) in transport.requestCounts() { statuses[key]?.requests = count }
+        return reasons
+    }
+
+    func client(for endpoint: RegistryEndpoint) -> (RegistryClient, CatalogClient?) {
+        let catalogEndpoint = endpoint.catalog ?? discovery?.catalog
+        if let cached = clients[endpoint.key], cached.0.baseURL == endpoint.baseURL,
+            cached.1?.baseURL == catalogEndpoint?.baseURL
+        {
+            return cached
+        }
+        let client = RegistryClient(endpoint: endpoint, token: configuration.registryToken, transport: transport)
+        let catalog = catalogEndpoint.map {
+            CatalogClient(key: $0.key, baseURL: $0.baseURL, token: configuration.registryToken, transport: transport)
+        }
+        clients[endpoint.key] = (client, catalog)
+        return (client, catalog)
+    }
+
+    /// Every document that should exist now.
+    func render(services: [KServeInferenceService], view: ClusterView) -> [String: NormalizedDocument] {
+        var desired: [String: NormalizedDocument] = [:]
+        let registryNormalizer = RegistryNormalizer(settings: configuration.settings)
+        for snapshot in snapshots.values {
+            for (model, version) in snapshot.liveVersions {
+                let document = registryNormalizer.normalize(
+                    snapshot.input(model: model, version: version), cluster: view)
+                desired[document.key.key] = document
+            }
+        }
+        let kserve = KServeNormalizer(settings: configuration.settings)
+        let registriesKnown = !(discovery?.registries.isEmpty ?? true)
+        for service in services {
+            if registriesKnown, KServeNormalizer.isRegistryManaged(service) { continue }
+            let key = ImportKey.kserve(namespace: service.namespace, name: service.name).key
+            if KServeReadiness.isReady(service) {
+                desired[key] = kserve.normalize(service, cluster: view)
+            } else if let previous = documents[key] {
+                // Not ready any more: keep what was published (upstream did too) rather than vanish.
+                desired[key] = previous
+            }
+        }
+        return desired
+    }
+
+    /// Upserts the documents whose bytes changed (or that a resync names), in parallel, with
+    /// per-key backoff for failures.
+    func push(_ desired: [String: NormalizedDocument], forced: Set<String>) async {
+        let clock = ContinuousClock()
+        let now = clock.now
+        var work: [(String, ReconcilerType, UpsertBody, Int)] = []
+        for (key, document) in desired.sorted(by: { $0.key < $1.key }) {
+            guard let body = try? UpsertBody(document, format: configuration.format) else { continue }
+            var hasher = Hasher()
+            hasher.combine(document.reconcilerType)
+            hasher.combine(body)
+            let hash = hasher.finalize()
+            let changed = pushed[key] != hash || forced.contains(key)
+            if let retry = retries[key], retry.due > now, !forced.contains(key) { continue }
+            if changed { work.append((key, document.reconcilerType, body, hash)) }
+        }
+        guard !work.isEmpty else { return }
+        metrics.queueAdds.increment(by: Int64(work.count))
+        metrics.queueDepth.set(Double(work.count))
+        let sink = self.sink
+        let parallelism = configuration.upsertParallelism
+        let outcomes = await withTaskGroup(of: (String, Int, (any Error)?, Duration).self) { group in
+            var iterator = work.makeIterator()
+            func addNext() {
+                guard let (key, type, body, hash) = iterator.next() else { return }
+                group.addTask {
+                    let started = ContinuousClock().now
+                    do {
+                        try await sink.upsert(key: key, type: type, body: body)
+                        return (key, hash, nil, ContinuousClock().now - started)
+                    } catch {
+                        return (key, hash, error, ContinuousClock().now - started)
+                    }
+                }
+            }
+            for _ in 0..<parallelism { addNext() }
+            var collected: [(String, Int, (any Error)?, Duration)] = []
+            while let outcome = await group.next() {
+                collected.append(outcome)
+                addNext()
+            }
+            return collected
+        }
+        var failed = 0
+        for (key, hash, error, duration) in outcomes {
+            metrics.queueWorkDuration.record(duration)
+            metrics.reconcileTime.record(duration)
+            if let error {
+                failed += 1
+                let attempts = (retries[key]?.attempts ?? 0) + 1
+                let delay = min(.milliseconds(500) * (1 << min(attempts - 1, 20)), configuration.maximumRetryDelay)
+                retries[key] = (attempts, ContinuousClock().now + delay, "\(error)")
+                metrics.reconcileError.increment()
+                metrics.reconcileErrors.increment()
+                metrics.queueRetries.increment()
+                logger.error(
+                    "upsert failed; will retry",
+                    metadata: ["key": "\(key)", "retryIn": "\(delay)", "error": "\(error)"])
+                events.append(
+                    .error, "storage", "upsert of \(key) failed (attempt \(attempts)); retry in \(delay): \(error)")
+            } else {
+                pushed[key] = hash
+                retries[key] = nil
+                metrics.reconcileSuccess.increment()
+            }
+        }
+        metrics.queueDepth.set(Double(0))
+        metrics.documents.set(Double(pushed.count))
+        let succeeded = outcomes.count - failed
+        if succeeded > 0 { events.append(.info, "storage", "upserted \(succeeded) changed documents") }
+        logger.info("pushed changed documents", metadata: ["upserted": "\(succeeded)", "failed": "\(failed)"])
+    }
+
+    /// Posts the key set when it differs from the last one storage accepted.
+    func postKeySet(_ keys: Set<String>) async {
+        guard keys != lastKeySet else { return }
+        do {
+            try await sink.postKeySet(keys)
+            let removed = (lastKeySet ?? []).subtracting(keys)
+            lastKeySet = keys
+            keySetFailed = false
+            pushed = pushed.filter { keys.contains($0.key) }
+            retries = retries.filter { keys.contains($0.key) }
+            metrics.keySetsPosted.increment()
+            metrics.documents.set(Double(pushed.count))
+            events.append(
+                .info, "keyset",
+                "posted \(keys.count) keys"
+                    + (removed.isEmpty ? "" : "; removed \(removed.sorted().joined(separator: ", "))"))
+        } catch {
+            keySetFailed = true
+            metrics.errors.increment()
+            events.append(.error, "keyset", "posting the key set failed; retrying next cycle: \(error)")
+            logger.error("posting the key set failed; will retry next cycle", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Reading state
+
+    /// A copy of everything the normalizer knows.
+    public func snapshot() -> NormalizerSnapshot {
+        NormalizerSnapshot(
+            registries: statuses.values.sorted { $0.key < $1.key },
+            snapshots: snapshots.values.sorted { $0.registry < $1.registry },
+            documents: documents.values.sorted { $0.key < $1.key }, inferenceServices: servicesSeen,
+            failing: retries.mapValues(\.error), lastCycle: lastCycle, lastCompleteCycle: lastCompleteCycle,
+            incompleteReasons: incompleteReasons, isLeader: isLeader())
+    }
+
+    /// Whether one complete cycle has posted a key set (readiness).
+    public var isReady: Bool { lastCompleteCycle != nil }
+}
+
+extension String {
+    fileprivate func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}
+
+extension Duration {
+    fileprivate var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

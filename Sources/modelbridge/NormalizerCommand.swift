@@ -1,0 +1,60 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Bridge
+import Logging
+
+/// `modelbridge rhoai-normalizer`: turns registries and KServe into documents in storage.
+struct NormalizerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rhoai-normalizer",
+        abstract: "Read the Model Registries, the model catalog and KServe, and keep storage-rest up to date.",
+        discussion: """
+            Environment: STORAGE_URL, MR_ROUTE, KFMR_TOKEN, PROBE_INTERVAL (10s), POLLING_INTERVAL (2m), \
+            DEFAULT_OWNER, DEFAULT_LIFECYCLE, NORMALIZER_FORMAT, LEADER_ELECT, POD_NAME, POD_NAMESPACE, \
+            REGISTRY_CA_FILE, REGISTRY_INSECURE_SKIP_TLS_VERIFY, MODELCARD_BASE_URL, BRIDGE_TOKEN, and the \
+            Kubernetes configuration (KUBECONFIG, in-cluster files, the token Secret's `token`/`ca.crt`, K8S_TOKEN). \
+            See docs/configuration.md.
+            """)
+
+    @Option(help: "Admin port for /metrics, /healthz, /readyz and POST /resync: PORT, :PORT or HOST:PORT.")
+    var metricsAddress = ":8081"
+
+    @Option(help: "A kubeconfig file (wins over KUBECONFIG).")
+    var kubeconfig: String?
+
+    @OptionGroup var log: LogOptions
+
+    func validate() throws {
+        guard ListenAddress(parsing: metricsAddress) != nil else {
+            throw ValidationError("--metrics-address must be PORT, :PORT or HOST:PORT, for example :8081")
+        }
+    }
+
+    func run() async throws {
+        log.bootstrap()
+        let environment = RoleEnvironment()
+        let logger = Logger(label: "modelbridge.normalizer")
+        let (kube, namespace) = try KubeSetup.client(environment: environment, kubeconfig: kubeconfig, logger: logger)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let storageURL = environment["STORAGE_URL"] ?? environment.siblingURL(port: 7070)
+        let runtime = try NormalizerRuntime.make(
+            environment: environment, kube: kube, namespace: namespace,
+            sink: HTTPCatalogSink(baseURL: storageURL, client: http, token: environment["BRIDGE_TOKEN"]), logger: logger
+        )
+        let admin = RoleServer(
+            name: "rhoai-normalizer admin", address: ListenAddress(parsing: metricsAddress)!,
+            responder: NormalizerAdminResponder(
+                controller: runtime.controller, metrics: runtime.metrics,
+                guardian: .sharedSecret(
+                    environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 }))),
+            logger: logger, shutdownSignals: [.sigterm, .sigint])
+        try await admin.start()
+        logger.info("sending documents to storage-rest", metadata: ["storage": "\(storageURL)"])
+        let work = Task { try await runtime.run() }
+        try await admin.wait()
+        work.cancel()
+        _ = try? await work.value
+        await runtime.shutdown()
+        try await http.shutdown()
+    }
+}

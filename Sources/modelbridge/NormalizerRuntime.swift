@@ -1,0 +1,113 @@
+import ArgumentParser
+import Bridge
+import CatalogModel
+import Foundation
+import KubeAPI
+import Logging
+import RegistryAPI
+
+/// Builds the normalizer from the environment, for `rhoai-normalizer` and `all`.
+struct NormalizerRuntime {
+    let kube: KubeClient
+    let transport: RegistryTransport
+    let controller: NormalizerController
+    let metrics: BridgeMetrics
+    let events: EventLog
+    let elector: LeaseElector?
+    let namespace: String
+
+    static func make(
+        environment: RoleEnvironment, kube: KubeClient, namespace: String, sink: any CatalogSink, logger: Logger
+    ) throws -> NormalizerRuntime {
+        guard let format = NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) else {
+            throw ValidationError("NORMALIZER_FORMAT must be JsonArrayFormat or CatalogInfoYamlFormat")
+        }
+        let probe = try duration(environment, "PROBE_INTERVAL", default: .seconds(10))
+        let polling = try duration(environment, "POLLING_INTERVAL", default: .seconds(120))
+        var tls = RegistryTLS.verified
+        if let caFile = environment["REGISTRY_CA_FILE"] {
+            guard let pem = try? String(contentsOfFile: caFile, encoding: .utf8) else {
+                throw ValidationError("REGISTRY_CA_FILE \(caFile) cannot be read")
+            }
+            tls = .customCA(pem: pem)
+        }
+        if environment.bool("REGISTRY_INSECURE_SKIP_TLS_VERIFY") == true {
+            tls = .insecureSkipVerify
+            logger.warning("REGISTRY_INSECURE_SKIP_TLS_VERIFY=true: registry and catalog certificates are NOT verified")
+        }
+        let transport = try RegistryTransport(
+            configuration: RegistryHTTPConfiguration(tls: tls), logger: Logger(label: "modelbridge.registry"))
+        let kubeToken: String? = {
+            switch kube.config.credentials {
+            case .token(let token): return token
+            case .tokenFile(let path): return try? String(contentsOfFile: path, encoding: .utf8)
+            case .none: return nil
+            }
+        }()
+        let configuration = NormalizerConfiguration(
+            mrRoute: environment["MR_ROUTE"],
+            registryToken: RegistryDiscovery.bearerToken(
+                kfmrToken: environment["KFMR_TOKEN"], kubernetesToken: kubeToken),
+            probeInterval: probe, pollingInterval: polling, format: format,
+            settings: NormalizerSettings(
+                defaultOwner: environment["DEFAULT_OWNER"], defaultLifecycle: environment["DEFAULT_LIFECYCLE"],
+                modelCardBaseURL: environment["MODELCARD_BASE_URL"] ?? "http://localhost:9090"))
+        var elector: LeaseElector?
+        if environment.bool("LEADER_ELECT") == true {
+            let identity = environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName + "-\(getpid())"
+            elector = LeaseElector(client: kube, namespace: namespace, identity: identity, logger: logger)
+        }
+        let metrics = BridgeMetrics()
+        let events = EventLog()
+        let leader = elector
+        let controller = NormalizerController(
+            configuration: configuration, routes: KubeRouteLister(client: kube), transport: transport,
+            cluster: ClusterSource(client: kube, logger: Logger(label: "modelbridge.kserve")), sink: sink,
+            metrics: metrics, events: events, isLeader: { leader?.isLeader ?? true }, logger: logger)
+        logger.info(
+            "normalizer configured",
+            metadata: [
+                "probeInterval": "\(probe)", "pollingInterval": "\(polling)", "format": "\(format.rawValue)",
+                "mrRoute": "\(environment["MR_ROUTE"] ?? "(label discovery)")", "leaderElection": "\(elector != nil)",
+                "registryTLS": "\(tls.verifiesCertificates ? "verified" : "NOT verified")",
+            ])
+        return NormalizerRuntime(
+            kube: kube, transport: transport, controller: controller, metrics: metrics, events: events,
+            elector: elector, namespace: namespace)
+    }
+
+    static func duration(_ environment: RoleEnvironment, _ name: String, default fallback: Duration) throws -> Duration
+    {
+        guard let text = environment[name] else { return fallback }
+        guard let value = RoleEnvironment.parseDuration(text), value > .zero else {
+            throw ValidationError("\(name) must be a duration such as 10s, 2m or 1h30m (got '\(text)')")
+        }
+        return value
+    }
+
+    /// Runs the controller (and the lease elector) until cancelled.
+    func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let elector { group.addTask { try await elector.run() } }
+            group.addTask { try await controller.run() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    func shutdown() async {
+        try? await transport.shutdown()
+        try? await kube.shutdown()
+    }
+}
+
+/// The Kubernetes client the roles share, resolved from the environment and `--kubeconfig`.
+enum KubeSetup {
+    static func client(environment: RoleEnvironment, kubeconfig: String?, logger: Logger) throws -> (KubeClient, String)
+    {
+        let config = try KubeConfig.resolve(
+            environment: environment.values, kubeconfigPath: kubeconfig, homeDirectory: environment["HOME"])
+        let namespace = KubeNamespace.resolve(config: config, environment: environment)
+        return (try KubeClient(config: config, logger: Logger(label: "modelbridge.kubeapi")), namespace)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Synchronization
+
+/// A `modelbridge` role started as its own process, with its output captured for failure reports.
+final class RoleProcess: Sendable {
+    let name: String
+    let process: Process
+    private let output = Mutex(Data())
+
+    init(name: String, arguments: [String], environment: [String: String]) throws {
+        self.name = name
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: try RoleProcess.binary())
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for key in ["KUBECONFIG", "POD_IP", "STORAGE_URL", "BRIDGE_URL", "MR_ROUTE", "KUBERNETES_SERVICE_HOST"] {
+            merged[key] = nil
+        }
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            if !data.isEmpty { self?.output.withLock { $0.append(data) } }
+        }
+        try process.run()
+    }
+
+    /// What the process printed so far (the last 4 KiB).
+    var log: String {
+        let data = output.withLock { $0 }
+        return String(decoding: data.suffix(4096), as: UTF8.self)
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// The built `modelbridge` executable: `MODELBRIDGE_BINARY`, else `.build/debug/modelbridge`.
+    static func binary() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["MODELBRIDGE_BINARY"] { return explicit }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        for candidate in [".build/debug/modelbridge", ".build/x86_64-unknown-linux-gnu/debug/modelbridge"] {
+            let path = root.appendingPathComponent(candidate).path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        struct Missing: Error, CustomStringConvertible {
+            var description = "the modelbridge binary is not built; run swift build first"
+        }
+        throw Missing()
+    }
+}
+
+/// A free loopback port (bound and released; good enough on a test machine).
+func freePort() throws -> Int {
+    let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+            guard bind(socket, pointer, length) == 0 else { return -1 }
+            return getsockname(socket, pointer, &length)
+        }
+    }
+    guard bound == 0 else {
+        struct BindFailed: Error {}
+        throw BindFailed()
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Polls until `condition` holds or the deadline passes; returns how long it took.
+@discardableResult
+func eventually(
+    _ what: String, timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool
+) async throws -> Duration {
+    let clock = ContinuousClock()
+    let start = clock.now
+    while clock.now - start < timeout {
+        if (try? await condition()) == true { return clock.now - start }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    struct Timeout: Error, CustomStringConvertible {
+        var description: String
+    }
+    throw Timeout(description: "timed out after \(timeout) waiting until \(what)")
+}
