@@ -84,12 +84,14 @@ func withFakeKube<T>(_ body: (FakeKubeServer, KubeClient) async throws -> T) asy
 
     @Test func anUpstreamUnshardedMapIsReadAsItIs() async throws {
         try await withFakeKube { server, client in
+            let shared =
+                ProcessInfo.processInfo.environment["MODELBRIDGE_SHARED"].map { URL(fileURLWithPath: $0) }
+                ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
             let value = try Data(
-                contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                    .appendingPathComponent(
-                        "shared/fixtures/upstream/expected-output/derived/D6.kserve-only-reconcile.foo_bar.configmap-binarydata-value.json"
-                    ))
+                contentsOf: shared.appendingPathComponent(
+                    "fixtures/upstream/expected-output/derived/D6.kserve-only-reconcile.foo_bar.configmap-binarydata-value.json"
+                ))
             _ = try await client.create(
                 ConfigMap(
                     metadata: ObjectMeta(name: "bac-import-model", namespace: "rhdh"), binaryData: ["foo_bar": value]),

@@ -15,9 +15,13 @@ enum TestPaths {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `<repo>/../shared/fixtures/upstream`.
-    static let upstreamFixtures = repositoryRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/fixtures/upstream")
+    /// `$MODELBRIDGE_SHARED/fixtures/upstream`, else `<repo>/../shared/fixtures/upstream`.
+    static let upstreamFixtures: URL = {
+        if let shared = ProcessInfo.processInfo.environment["MODELBRIDGE_SHARED"], !shared.isEmpty {
+            return URL(fileURLWithPath: shared).appendingPathComponent("fixtures/upstream")
+        }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/upstream")
+    }()
 
     static func fixture(_ folder: String, _ name: String) throws -> Data {
         try Data(contentsOf: upstreamFixtures.appendingPathComponent(folder).appendingPathComponent(name))
