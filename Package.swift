@@ -151,7 +151,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsoleCoreTests",
-            dependencies: ["ConsoleCore", "CatalogModel"]
+            dependencies: ["ConsoleCore", "CatalogModel"],
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "SandboxTests",

@@ -39,28 +39,30 @@ struct LocationCommand: AsyncParsableCommand {
         }
         let index = LocationIndex(format: format)
         let storageURL = environment["STORAGE_URL"] ?? environment.siblingURL(port: 7070)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let server = RoleServer(
-            name: "location", address: ListenAddress(parsing: address)!,
-            responder: LocationResponder(
-                index: index,
-                guardian: .sharedSecret(
-                    environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
-                upstreamModelCardCounter: environment.bool("MODELCARD_UPSTREAM_COUNTER") ?? false,
-                maximumBodySize: maxBodyBytes, logger: logger),
-            logger: logger, shutdownSignals: [.sigterm, .sigint])
-        try await server.start()
-        logger.info("loading from storage", metadata: ["storage": "\(storageURL)", "format": "\(format.rawValue)"])
-        // The loader retries until storage answers; the server runs until SIGTERM/SIGINT.
-        let loader = Task {
-            try await StorageLoader(
-                storage: StorageClient(baseURL: storageURL, client: client), index: index, logger: logger
-            )
-            .run()
+        try await Cleanup.around { cleanup in
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            cleanup.add { try? await client.shutdown() }
+            let server = RoleServer(
+                name: "location", address: ListenAddress(parsing: address)!,
+                responder: LocationResponder(
+                    index: index,
+                    guardian: .sharedSecret(
+                        environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
+                    upstreamModelCardCounter: environment.bool("MODELCARD_UPSTREAM_COUNTER") ?? false,
+                    maximumBodySize: maxBodyBytes, logger: logger),
+                logger: logger, shutdownSignals: [.sigterm, .sigint])
+            try await server.start()
+            logger.info("loading from storage", metadata: ["storage": "\(storageURL)", "format": "\(format.rawValue)"])
+            // The loader retries until storage answers; the server runs until SIGTERM/SIGINT.
+            let loader = Task {
+                try await StorageLoader(
+                    storage: StorageClient(baseURL: storageURL, client: client), index: index, logger: logger
+                )
+                .run()
+            }
+            try await server.wait()
+            loader.cancel()
+            _ = try? await loader.value
         }
-        try await server.wait()
-        loader.cancel()
-        _ = try? await loader.value
-        try await client.shutdown()
     }
 }

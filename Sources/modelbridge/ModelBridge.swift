@@ -8,7 +8,8 @@ struct ModelBridge: AsyncParsableCommand {
         commandName: "modelbridge",
         abstract: "Publishes the AI models of Red Hat OpenShift AI into Red Hat Developer Hub.",
         subcommands: [
-            LocationCommand.self, StorageRestCommand.self, NormalizerCommand.self, AllCommand.self, DemoCommand.self,
+            LocationCommand.self, StorageRestCommand.self, NormalizerCommand.self, AllCommand.self, ConsoleCommand.self,
+            DemoCommand.self,
         ]
     )
 }

@@ -34,27 +34,31 @@ struct NormalizerCommand: AsyncParsableCommand {
         log.bootstrap()
         let environment = RoleEnvironment()
         let logger = Logger(label: "modelbridge.normalizer")
-        let (kube, namespace) = try KubeSetup.client(environment: environment, kubeconfig: kubeconfig, logger: logger)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let storageURL = environment["STORAGE_URL"] ?? environment.siblingURL(port: 7070)
-        let runtime = try NormalizerRuntime.make(
-            environment: environment, kube: kube, namespace: namespace,
-            sink: HTTPCatalogSink(baseURL: storageURL, client: http, token: environment["BRIDGE_TOKEN"]), logger: logger
-        )
-        let admin = RoleServer(
-            name: "rhoai-normalizer admin", address: ListenAddress(parsing: metricsAddress)!,
-            responder: NormalizerAdminResponder(
-                controller: runtime.controller, metrics: runtime.metrics,
-                guardian: .sharedSecret(
-                    environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 }))),
-            logger: logger, shutdownSignals: [.sigterm, .sigint])
-        try await admin.start()
-        logger.info("sending documents to storage-rest", metadata: ["storage": "\(storageURL)"])
-        let work = Task { try await runtime.run() }
-        try await admin.wait()
-        work.cancel()
-        _ = try? await work.value
-        await runtime.shutdown()
-        try await http.shutdown()
+        try await Cleanup.around { cleanup in
+            let (kube, namespace) = try KubeSetup.client(
+                environment: environment, kubeconfig: kubeconfig, logger: logger)
+            cleanup.add { try? await kube.shutdown() }
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            cleanup.add { try? await http.shutdown() }
+            let storageURL = environment["STORAGE_URL"] ?? environment.siblingURL(port: 7070)
+            let runtime = try NormalizerRuntime.make(
+                environment: environment, kube: kube, namespace: namespace,
+                sink: HTTPCatalogSink(baseURL: storageURL, client: http, token: environment["BRIDGE_TOKEN"]),
+                logger: logger
+            )
+            let admin = RoleServer(
+                name: "rhoai-normalizer admin", address: ListenAddress(parsing: metricsAddress)!,
+                responder: NormalizerAdminResponder(
+                    controller: runtime.controller, metrics: runtime.metrics,
+                    guardian: .sharedSecret(
+                        environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 }))),
+                logger: logger, shutdownSignals: [.sigterm, .sigint])
+            try await admin.start()
+            logger.info("sending documents to storage-rest", metadata: ["storage": "\(storageURL)"])
+            let work = Task { try await runtime.run() }
+            try await admin.wait()
+            work.cancel()
+            _ = try? await work.value
+        }
     }
 }

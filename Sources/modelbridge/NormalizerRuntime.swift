@@ -95,10 +95,6 @@ struct NormalizerRuntime {
         }
     }
 
-    func shutdown() async {
-        try? await transport.shutdown()
-        try? await kube.shutdown()
-    }
 }
 
 /// The Kubernetes client the roles share, resolved from the environment and `--kubeconfig`.

@@ -34,32 +34,34 @@ struct StorageRestCommand: AsyncParsableCommand {
         log.bootstrap()
         let environment = RoleEnvironment()
         let logger = Logger(label: "modelbridge.storage")
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let bridgeURL = environment["BRIDGE_URL"] ?? environment.siblingURL(port: 9090)
-        let store = try await StoreFactory.make(environment: environment, logger: logger)
-        guard let format = NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) else {
-            throw ValidationError("NORMALIZER_FORMAT must be JsonArrayFormat or CatalogInfoYamlFormat")
+        try await Cleanup.around { cleanup in
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            cleanup.add { try? await client.shutdown() }
+            let bridgeURL = environment["BRIDGE_URL"] ?? environment.siblingURL(port: 9090)
+            let store = try await StoreFactory.make(environment: environment, logger: logger)
+            cleanup.add { try? await store.shutdown() }
+            guard let format = NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) else {
+                throw ValidationError("NORMALIZER_FORMAT must be JsonArrayFormat or CatalogInfoYamlFormat")
+            }
+            let service = StorageService(
+                store: store.store,
+                location: HTTPLocationSink(baseURL: bridgeURL, client: client, token: environment["BRIDGE_TOKEN"]),
+                backstage: BackstageSetup.pusher(
+                    environment: environment, client: client, kube: store.kube, bridgeURL: bridgeURL, format: format,
+                    logger: logger),
+                format: format, logger: logger)
+            let server = RoleServer(
+                name: "storage-rest", address: ListenAddress(parsing: address)!,
+                responder: StorageResponder(
+                    service: service,
+                    guardian: .sharedSecret(
+                        environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
+                    maximumBodySize: maxBodyBytes, logger: logger),
+                logger: logger, shutdownSignals: [.sigterm, .sigint])
+            try await server.start()
+            logger.info("pushing to location", metadata: ["location": "\(bridgeURL)", "store": "\(store.description)"])
+            try await server.wait()
         }
-        let service = StorageService(
-            store: store.store,
-            location: HTTPLocationSink(baseURL: bridgeURL, client: client, token: environment["BRIDGE_TOKEN"]),
-            backstage: BackstageSetup.pusher(
-                environment: environment, client: client, kube: store.kube, bridgeURL: bridgeURL, format: format,
-                logger: logger),
-            format: format, logger: logger)
-        let server = RoleServer(
-            name: "storage-rest", address: ListenAddress(parsing: address)!,
-            responder: StorageResponder(
-                service: service,
-                guardian: .sharedSecret(
-                    environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
-                maximumBodySize: maxBodyBytes, logger: logger),
-            logger: logger, shutdownSignals: [.sigterm, .sigint])
-        try await server.start()
-        logger.info("pushing to location", metadata: ["location": "\(bridgeURL)", "store": "\(store.description)"])
-        try await server.wait()
-        try await store.shutdown()
-        try await client.shutdown()
     }
 }
 

@@ -95,7 +95,6 @@ import Testing
 
         _ = try harness.catalog.store.putModel(
             CatalogModelEntry(name: "group/granite", readme: "# Second card"), source: "redhat")
-        await harness.controller.requestResync()
         await harness.cycle()
         guard
             case .content(let second, _) = harness.index.modelCard(

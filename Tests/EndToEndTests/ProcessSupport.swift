@@ -28,10 +28,12 @@ final class RoleProcess: Sendable {
         try process.run()
     }
 
-    /// What the process printed so far (the last 4 KiB).
+    /// What the process printed so far (the first 3 KiB and the last 2 KiB).
     var log: String {
         let data = output.withLock { $0 }
-        return String(decoding: data.suffix(4096), as: UTF8.self)
+        if data.count <= 5120 { return String(decoding: data, as: UTF8.self) }
+        return String(decoding: data.prefix(3072), as: UTF8.self) + "\n…\n"
+            + String(decoding: data.suffix(2048), as: UTF8.self)
     }
 
     func stop() {

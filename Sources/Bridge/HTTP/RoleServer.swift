@@ -52,7 +52,7 @@ public final class RoleServer<Responder: HTTPResponder>: Sendable where Responde
         let application = Application(
             responder: responder,
             configuration: ApplicationConfiguration(
-                address: .hostname(address.host, port: address.port), serverName: nil, reuseAddress: false),
+                address: .hostname(address.host, port: address.port), serverName: nil),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()

@@ -257,8 +257,13 @@ public actor NormalizerController {
                     do {
                         let fingerprint = try await client.probe()
                         let changed = !fingerprint.changedCollections(since: previous?.fingerprint).isEmpty
-                        guard forced || previous == nil || changed else { return (endpoint.key, .success(nil), now) }
                         let reader = RegistryReader(client: client, catalog: catalog)
+                        guard forced || previous == nil || changed else {
+                            // The registry is unchanged; a model card may still have changed in the catalog.
+                            guard let previous else { return (endpoint.key, .success(nil), now) }
+                            let refreshed = await reader.refreshCards(of: previous, now: now)
+                            return (endpoint.key, .success(refreshed), now)
+                        }
                         let snapshot = try await reader.read(
                             previous: previous, fingerprint: fingerprint, full: forced, now: now)
                         return (endpoint.key, .success(snapshot), now)

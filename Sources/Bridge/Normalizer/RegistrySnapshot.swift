@@ -36,6 +36,8 @@ public struct RegistrySnapshot: Sendable {
     public var inferenceServices: [RegistryInferenceService]
     public var servingEnvironments: [String: CatalogModel.ServingEnvironment]
     public var cards: [CatalogModel.CatalogSource: CardState]
+    /// The newest catalog model per source class when the cards were read.
+    public var cardWatermarks: [String: CollectionWatermark] = [:]
     /// The probe taken just before the read; changes after it show up in the next probe.
     public var fingerprint: ChangeFingerprint?
     public var readAt: Date
@@ -135,8 +137,35 @@ public struct RegistryReader: Sendable {
                 sources.insert(source)
             }
         }
+        snapshot.cardWatermarks = await cardWatermarks(for: Set(sources.map(\.sourceClass)))
         snapshot.cards = await fetchCards(sources, previous: previous?.cards ?? [:], refresh: full, now: now)
         return snapshot
+    }
+
+    /// One request per catalog source: the newest model there. A failure leaves that source out.
+    public func cardWatermarks(for sourceClasses: Set<String>) async -> [String: CollectionWatermark] {
+        guard let catalog else { return [:] }
+        var result: [String: CollectionWatermark] = [:]
+        for sourceClass in sourceClasses.sorted() {
+            if let watermark = try? await catalog.watermark(sourceId: sourceClass) { result[sourceClass] = watermark }
+        }
+        return result
+    }
+
+    /// Re-reads the cards of the sources whose newest model changed since the snapshot; returns
+    /// the updated snapshot, or `nil` when no card can have changed. Costs one request per
+    /// source, plus one per card of a changed source.
+    public func refreshCards(of snapshot: RegistrySnapshot, now: Date = Date()) async -> RegistrySnapshot? {
+        guard catalog != nil, !snapshot.cards.isEmpty else { return nil }
+        let current = await cardWatermarks(for: Set(snapshot.cards.keys.map(\.sourceClass)))
+        let changed = Set(current.filter { snapshot.cardWatermarks[$0.key] != $0.value }.keys)
+        guard !changed.isEmpty else { return nil }
+        var updated = snapshot
+        let stale = Set(snapshot.cards.keys.filter { changed.contains($0.sourceClass) })
+        let fresh = await fetchCards(stale, previous: snapshot.cards, refresh: true, now: now)
+        for (source, state) in fresh { updated.cards[source] = state }
+        for source in changed { updated.cardWatermarks[source] = current[source] }
+        return updated
     }
 
     func fetchArtifacts(_ versionIDs: [String]) async throws -> [String: [CatalogModel.ModelArtifact]] {

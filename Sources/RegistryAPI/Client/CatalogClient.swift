@@ -41,6 +41,20 @@ public final class CatalogClient: Sendable {
         }
     }
 
+    /// The newest model of a source (`GET /models?source=&pageSize=1&orderBy=LAST_UPDATE_TIME&sortOrder=DESC`):
+    /// one request that tells whether any model card of that source may have changed.
+    public func watermark(sourceId: String) async throws -> CollectionWatermark {
+        let url = URLComposer.url(
+            base: baseURL, path: "/models",
+            query: [
+                ("source", sourceId), ("pageSize", "1"), ("orderBy", "LAST_UPDATE_TIME"), ("sortOrder", "DESC"),
+            ])
+        let page = try await reader.fetch(ListPage<ProbeItem>.self, url: url) ?? .empty
+        let newest = page.items.first
+        return CollectionWatermark(
+            newestUpdate: newest?.lastUpdateTimeSinceEpoch.flatMap { Int64($0) }, newestId: newest?.id, size: page.size)
+    }
+
     /// The model card of the catalog model `{group}/{name}` in source `sourceClass`, as the
     /// bridge reads it from a registry artifact's `modelSourceClass/Group/Name`. `nil` when the
     /// catalog has no such model, or it has no readme. An empty group is left out of the path.

@@ -1,2 +1,0 @@
-/// Placeholder until the console core lands.
-public enum ConsoleCoreModule {}

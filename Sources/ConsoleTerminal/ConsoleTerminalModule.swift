@@ -1,4 +1,0 @@
-import ConsoleCore
-
-/// Placeholder until the terminal layer lands.
-enum ConsoleTerminalModule {}

@@ -1,0 +1,100 @@
+import ConsoleCore
+import Testing
+
+@Suite struct ViewSnapshotTests {
+    @Test func modelsViewShowsEveryModelSortedByName() {
+        Snapshot.check(view(sampleState(), standardSize), "models")
+    }
+
+    @Test func endpointsViewShowsKindReadinessAndURL() {
+        var state = sampleState()
+        type(":endpoints", &state)
+        press([.enter], &state)
+        Snapshot.check(view(state, standardSize), "endpoints")
+    }
+
+    @Test func techDocsViewSaysWhyACardIsMissing() {
+        var state = sampleState()
+        type("3", &state)
+        Snapshot.check(view(state, standardSize), "techdocs")
+    }
+
+    @Test func cacheViewShowsShardsAndTheirShareOfOneMebibyte() {
+        var state = sampleState()
+        type("4", &state)
+        Snapshot.check(view(state, standardSize), "cache")
+    }
+
+    @Test func enterOnAShardListsItsKeysWithBreadcrumbs() {
+        var state = sampleState()
+        type("4", &state)
+        press([.enter], &state)
+        Snapshot.check(view(state, standardSize), "cache-entries")
+    }
+
+    @Test func backstageViewSummarisesListPollsAndFetches() {
+        var state = sampleState()
+        type("5", &state)
+        Snapshot.check(view(state, standardSize), "backstage")
+    }
+
+    @Test func eventsViewListsNewestFirst() {
+        var state = sampleState()
+        type("6", &state)
+        Snapshot.check(view(state, standardSize), "events")
+    }
+
+    @Test func enterOpensADetailPaneUnderTheTable() {
+        var state = sampleState()
+        press([.enter], &state)
+        Snapshot.check(view(state, standardSize), "models-detail")
+    }
+
+    @Test func describeShowsTheRowAndWhatItLinksTo() {
+        var state = sampleState()
+        press([.down, .down, .down, .char("d")], &state)
+        Snapshot.check(view(state, standardSize), "models-describe")
+    }
+
+    @Test func rawShowsTheDocumentAsYAMLAndYTogglesJSON() {
+        var state = sampleState()
+        press([.down, .down, .down, .char("y")], &state)
+        Snapshot.check(view(state, standardSize), "models-raw-yaml")
+        press([.char("y")], &state)
+        Snapshot.check(view(state, standardSize), "models-raw-json")
+    }
+
+    @Test func helpIsGeneratedFromTheKeymap() {
+        var state = sampleState()
+        press([.char("?")], &state)
+        Snapshot.check(view(state, Size(width: 100, height: 40)), "help")
+    }
+
+    @Test func commandModeShowsThePromptAndACompletion() {
+        var state = sampleState()
+        type(":end", &state)
+        Snapshot.check(view(state, standardSize), "command-mode")
+    }
+
+    @Test func asciiModeDrawsFramesWithoutLineDrawingCharacters() {
+        let state = sampleState(ascii: true)
+        let frame = view(state, Size(width: 80, height: 24))
+        Snapshot.check(frame, "models-ascii-80x24")
+        #expect(!frame.text.contains("─"))
+        #expect(!frame.text.contains("│"))
+    }
+
+    @Test func readOnlyHeaderShowsTheBadgeAndHidesWriteHints() {
+        let frame = view(sampleState(readOnly: true), standardSize)
+        #expect(frame.lines[0].contains("READ-ONLY"))
+        #expect(!frame.lines[29].contains("resync"))
+        #expect(view(sampleState(), standardSize).lines[29].contains("resync"))
+    }
+
+    @Test func beforeTheFirstSnapshotTheTableSaysItIsWaiting() {
+        let state = ConsoleState()
+        let text = view(state, standardSize).text
+        #expect(text.contains("waiting for the engine's first snapshot"))
+        #expect(text.contains("waiting for the engine"))
+    }
+}
