@@ -149,6 +149,37 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Fuzz, fault and security drills against the real roles.
+        .testTarget(
+            name: "HardeningTests",
+            dependencies: [
+                "Bridge",
+                "CatalogModel",
+                "KubeAPI",
+                "RegistryAPI",
+                "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The deployment manifests and `modelbridge doctor` against the fake API.
+        .testTarget(
+            name: "DeployTests",
+            dependencies: [
+                "Bridge",
+                "KubeAPI",
+                "RegistryAPI",
+                "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .testTarget(
             name: "ConsoleCoreTests",
             dependencies: ["ConsoleCore", "CatalogModel"],
