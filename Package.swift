@@ -106,11 +106,17 @@ let package = Package(
             name: "ConsoleTerminal",
             dependencies: ["CNCursesW", "ConsoleCore"]
         ),
+        // Turns the engine's state into console snapshots and console actions into engine calls.
+        .target(
+            name: "ConsoleBridge",
+            dependencies: ["Bridge", "CatalogModel", "ConsoleCore"]
+        ),
         .executableTarget(
             name: "modelbridge",
             dependencies: [
                 "Bridge",
                 "CatalogModel",
+                "ConsoleBridge",
                 "ConsoleCore",
                 "ConsoleTerminal",
                 "KubeAPI",
@@ -118,6 +124,7 @@ let package = Package(
                 "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
@@ -181,6 +188,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "ConsoleBridgeTests",
+            dependencies: ["ConsoleBridge", "Bridge", "CatalogModel", "ConsoleCore"]
+        ),
+        .testTarget(
             name: "ConsoleCoreTests",
             dependencies: ["ConsoleCore", "CatalogModel"],
             exclude: ["Snapshots"]
@@ -195,6 +206,8 @@ let package = Package(
                 "RegistryAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

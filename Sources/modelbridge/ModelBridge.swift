@@ -9,6 +9,7 @@ struct ModelBridge: AsyncParsableCommand {
         abstract: "Publishes the AI models of Red Hat OpenShift AI into Red Hat Developer Hub.",
         subcommands: [
             LocationCommand.self, StorageRestCommand.self, NormalizerCommand.self, AllCommand.self, ConsoleCommand.self,
+            SandboxCommand.self,
             DemoCommand.self,
         ]
     )

@@ -14,11 +14,18 @@ struct StoreFactory {
         func shutdown() async throws { try await kube?.shutdown() }
     }
 
-    static func make(environment: RoleEnvironment, logger: Logger) async throws -> Built {
+    /// With `kube` given (the engine's shared client), the ConfigMap store uses it and does not own it.
+    static func make(
+        environment: RoleEnvironment, logger: Logger, kube shared: KubeClient? = nil, namespace: String? = nil
+    ) async throws -> Built {
         switch (environment["STORAGE_TYPE"] ?? "ConfigMap").lowercased() {
         case "memory":
             logger.warning("STORAGE_TYPE=Memory: documents are lost when this process stops")
             return Built(store: MemoryCatalogStore(), description: "memory", kube: nil)
+        case "configmap" where shared != nil:
+            let namespace = namespace ?? "default"
+            let store = ConfigMapCatalogStore(client: shared!, namespace: namespace, logger: logger)
+            return Built(store: store, description: "ConfigMap bac-import-model in \(namespace)", kube: nil)
         case "configmap":
             let config = try KubeConfig.resolve(
                 environment: environment.values, homeDirectory: environment["HOME"])

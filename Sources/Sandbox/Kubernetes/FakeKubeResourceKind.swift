@@ -59,8 +59,8 @@ public struct FakeKubeResourceKind: Sendable, Hashable {
             hasStatusSubresource: hasStatusSubresource, isCustomResource: isCustomResource)
     }
 
-    /// Namespaces, ConfigMaps, Services, ServiceAccounts, Leases, CRDs, SelfSubjectAccessReviews, Routes,
-    /// InferenceServices and LLMInferenceServices.
+    /// Namespaces, ConfigMaps, Secrets, Services, ServiceAccounts, Leases, CRDs, SelfSubjectAccessReviews, the
+    /// four RBAC kinds (what `kubectl apply -k deploy/` creates), Routes, InferenceServices and LLMInferenceServices.
     public static let standardKinds: [FakeKubeResourceKind] = [
         FakeKubeResourceKind(
             Namespace.resource, singular: "namespace", shortNames: ["ns"],
@@ -69,6 +69,20 @@ public struct FakeKubeResourceKind: Sendable, Hashable {
         FakeKubeResourceKind(
             KubeService.resource, singular: "service", shortNames: ["svc"], hasStatusSubresource: true),
         FakeKubeResourceKind(ServiceAccount.resource, singular: "serviceaccount", shortNames: ["sa"]),
+        FakeKubeResourceKind(
+            group: "", version: "v1", plural: "secrets", singular: "secret", kind: "Secret", namespaced: true),
+        FakeKubeResourceKind(
+            group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", singular: "role", kind: "Role",
+            namespaced: true),
+        FakeKubeResourceKind(
+            group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", singular: "rolebinding",
+            kind: "RoleBinding", namespaced: true),
+        FakeKubeResourceKind(
+            group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterroles", singular: "clusterrole",
+            kind: "ClusterRole", namespaced: false),
+        FakeKubeResourceKind(
+            group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterrolebindings",
+            singular: "clusterrolebinding", kind: "ClusterRoleBinding", namespaced: false),
         FakeKubeResourceKind(Lease.resource, singular: "lease"),
         FakeKubeResourceKind(
             CustomResourceDefinition.resource, singular: "customresourcedefinition", shortNames: ["crd", "crds"],

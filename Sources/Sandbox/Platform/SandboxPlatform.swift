@@ -1,0 +1,279 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import KubeAPI
+import Logging
+import RegistryAPI
+import Synchronization
+
+/// The simulated OpenShift AI + Developer Hub on loopback, started and stopped as one:
+///
+/// - a fake Kubernetes API (``FakeKubeServer``) with the namespaces, the KServe CRDs, a Route per
+///   registry and one for the catalog (labelled `app.kubernetes.io/managed-by=model-registry-operator`,
+///   `status.ingress[0].host` = `127.0.0.1:PORT`, no TLS), and the scenario's KServe-only services;
+/// - one ``FakeRegistryServer`` per scenario registry and a ``FakeCatalogServer``;
+/// - simulated controllers: ``KServeStatusController`` (services become Ready) and
+///   ``RegistryDeploymentController`` (registry deployments become KServe objects);
+/// - the Backstage emulation (``ModelCatalogEntityProvider`` + TechDocs reader) and its catalog
+///   REST slice, plus `/sandbox/status` and `/sandbox/faults`, on one port;
+/// - fault injection (``SandboxFaultController``).
+///
+/// ```swift
+/// let platform = SandboxPlatform(configuration: .init(scenario: .demo, stateDirectory: "/tmp/sb"))
+/// try await platform.start()      // writes kubeconfig, sandbox.json, sidecars.env
+/// print(platform.description.kubernetes)
+/// await platform.stop()
+/// ```
+public final class SandboxPlatform: Sendable {
+    /// A registry of the scenario with its server.
+    public struct RegistryInstance: Sendable {
+        public var scenario: SandboxScenario.Registry
+        public var server: FakeRegistryServer
+        /// The Route's name: `<registry>-https`.
+        public var routeName: String { "\(scenario.name)-https" }
+    }
+
+    /// The name of the catalog's Route.
+    public static let catalogRouteName = "model-catalog-https"
+
+    public let configuration: SandboxConfiguration
+    public let kubernetes: FakeKubeServer
+    public let registries: [RegistryInstance]
+    public let catalog: FakeCatalogServer
+    public let kserve: KServeStatusController
+    public let deployments: RegistryDeploymentController
+    public let backstage: ModelCatalogEntityProvider
+    public let locations = BackstageLocationStore()
+    public let faults: SandboxFaultController
+    private let logger: Logger
+    private let runtime = Mutex(Runtime())
+
+    private struct Runtime {
+        var started = false
+        var http: SandboxHTTPServer?
+        var background: Task<Void, Never>?
+        var description: SandboxDescription?
+    }
+
+    /// Builds everything; nothing listens until ``start()``. Throws when the scenario's registry
+    /// names are not unique, valid Route names.
+    public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger? = nil) throws {
+        self.configuration = configuration
+        self.logger = logger ?? Logger(label: "modelbridge.sandbox")
+        var names = Set<String>()
+        for registry in configuration.scenario.registries {
+            guard names.insert(registry.name).inserted else {
+                throw SandboxPlatformError("the scenario names registry \(registry.name) twice")
+            }
+            guard Self.isRouteName(registry.name) else {
+                throw SandboxPlatformError(
+                    "registry name \(registry.name) must be a lower-case DNS label of at most 57 characters "
+                        + "([a-z0-9] and inner '-'): it names the Route <name>-https")
+            }
+        }
+        kubernetes = FakeKubeServer(
+            configuration: FakeKubeServerConfiguration(
+                host: configuration.host, port: configuration.kubernetesPort, historyLimit: 10_000,
+                namespaces: ["default", "kube-system"]))
+        registries = configuration.scenario.registries.map {
+            RegistryInstance(scenario: $0, server: FakeRegistryServer())
+        }
+        catalog = FakeCatalogServer()
+        kserve = KServeStatusController(
+            store: kubernetes.store,
+            configuration: .init(readyDelay: configuration.readyDelay, appsDomain: configuration.appsDomain))
+        deployments = RegistryDeploymentController(
+            kube: kubernetes.store,
+            sources: registries.map { .init(name: $0.scenario.name, store: $0.server.store) },
+            interval: configuration.deploymentInterval)
+        backstage = ModelCatalogEntityProvider(
+            configuration: .init(
+                baseURL: configuration.locationURL, providerID: configuration.providerID,
+                interval: configuration.backstageInterval, readsTechDocs: configuration.backstageReadsTechDocs),
+            client: .shared)
+        faults = SandboxFaultController(
+            kube: kubernetes, registries: registries.map { ($0.scenario.name, $0.server) }, catalog: catalog)
+    }
+
+    /// Whether `name` + `-https` is a valid Route name (a DNS label).
+    static func isRouteName(_ name: String) -> Bool {
+        guard let first = name.first, let last = name.last, name.count <= 57, first != "-", last != "-" else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// Where everything listens (valid after ``start()``).
+    public var description: SandboxDescription {
+        runtime.withLock { $0.description } ?? makeDescription(backstageURL: "", kubeconfig: nil)
+    }
+
+    /// The Backstage/admin base URL, once started.
+    public var backstageURL: String { runtime.withLock { $0.http?.url } ?? "" }
+
+    /// Seeds the scenario, starts every server and controller, and writes the state files.
+    public func start() async throws {
+        let alreadyStarted = runtime.withLock { runtime in
+            defer { runtime.started = true }
+            return runtime.started
+        }
+        guard !alreadyStarted else { return }
+        let started = ContinuousClock.now
+        let scenario = configuration.scenario
+        // Registries seed in parallel: each store has its own lock, and large scales are CPU-bound.
+        try await withThrowingDiscardingTaskGroup { group in
+            for registry in registries {
+                group.addTask { try SandboxScenarioLoader.seed(registry.scenario, into: registry.server.store) }
+            }
+        }
+        try SandboxScenarioLoader.seed(scenario.catalog, into: catalog.store)
+        for registry in registries {
+            try await registry.server.start(host: configuration.host)
+        }
+        try await catalog.start(host: configuration.host)
+        try await kubernetes.start()
+        try SandboxScenarioLoader.seedKubernetes(
+            scenario, extraNamespaces: [configuration.podNamespace], into: kubernetes.store)
+        try seedRoutes()
+        deployments.reconcileNow()
+
+        let router = Router()
+        BackstageCatalogRoutes(provider: backstage, locations: locations).register(on: router)
+        SandboxAdminRoutes(platform: self).register(on: router)
+        let http = SandboxHTTPServer(router: router, host: configuration.host, port: configuration.backstagePort)
+        try await http.start()
+        if let plan = configuration.faults { try faults.apply(plan) }
+
+        let kserve = self.kserve
+        let deployments = self.deployments
+        let faults = self.faults
+        let backstage = self.backstage
+        let polls = configuration.backstagePolls
+        let background = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await kserve.run() }
+                group.addTask { await deployments.run() }
+                group.addTask { await faults.run() }
+                if polls { group.addTask { await backstage.run() } }
+            }
+        }
+        let kubeconfig = configuration.stateDirectory.map { SandboxStateFiles(directory: $0).kubeconfigPath }
+        let description = makeDescription(backstageURL: http.url, kubeconfig: kubeconfig)
+        runtime.withLock { runtime in
+            runtime.http = http
+            runtime.background = background
+            runtime.description = description
+        }
+        if let directory = configuration.stateDirectory {
+            try SandboxStateFiles(directory: directory).write(description, configuration: configuration)
+        }
+        logger.info(
+            "sandbox started",
+            metadata: [
+                "scenario": "\(scenario.name)", "kubernetes": "\(description.kubernetes)",
+                "backstage": "\(description.backstage)", "seconds": "\(ContinuousClock.now - started)",
+            ])
+    }
+
+    /// Stops the controllers, Backstage and every server.
+    public func stop() async {
+        let (background, http) = runtime.withLock { runtime in
+            defer {
+                runtime.background = nil
+                runtime.http = nil
+            }
+            return (runtime.background, runtime.http)
+        }
+        background?.cancel()
+        await background?.value
+        backstage.finish()
+        await http?.stop()
+        await kubernetes.stop()
+        for registry in registries { await registry.server.stop() }
+        await catalog.stop()
+    }
+
+    // MARK: - Routes
+
+    /// A Route per registry and one for the catalog, as the model-registry-operator creates them,
+    /// but over plain HTTP with `127.0.0.1:PORT` as the host.
+    private func seedRoutes() throws {
+        for registry in registries {
+            try kubernetes.store.seed(
+                kind: Route.resource.fakeKindID,
+                object: routeObject(
+                    name: registry.routeName, namespace: registry.scenario.namespace, app: registry.scenario.name,
+                    component: "model-registry", port: registry.server.port ?? 0))
+        }
+        try kubernetes.store.seed(
+            kind: Route.resource.fakeKindID,
+            object: routeObject(
+                name: Self.catalogRouteName, namespace: catalogNamespace, app: "model-catalog",
+                component: "model-catalog", port: catalog.port ?? 0))
+    }
+
+    private var catalogNamespace: String { registries.first?.scenario.namespace ?? "rhoai-model-registries" }
+
+    private func routeObject(name: String, namespace: String, app: String, component: String, port: Int) -> JSONValue {
+        let host = "\(configuration.host):\(port)"
+        return [
+            "metadata": [
+                "name": .string(name), "namespace": .string(namespace),
+                "labels": [
+                    "app": .string(app), "component": .string(component),
+                    "app.kubernetes.io/component": .string(component), "app.kubernetes.io/name": .string(app),
+                    "app.kubernetes.io/created-by": "model-registry-operator",
+                    "app.kubernetes.io/part-of": .string(component),
+                    "app.kubernetes.io/managed-by": "model-registry-operator",
+                ],
+            ],
+            "spec": [
+                "host": .string(host), "to": ["kind": "Service", "name": .string(app), "weight": 100],
+                "port": ["targetPort": "http-api"], "wildcardPolicy": "None",
+            ],
+            "status": [
+                "ingress": [
+                    [
+                        "host": .string(host), "routerName": "default", "wildcardPolicy": "None",
+                        "routerCanonicalHostname": .string("router-default.\(configuration.appsDomain)"),
+                        "conditions": [["type": "Admitted", "status": "True"]],
+                    ]
+                ]
+            ],
+        ]
+    }
+
+    private func makeDescription(backstageURL: String, kubeconfig: String?) -> SandboxDescription {
+        let endpoints = registries.map { registry in
+            SandboxDescription.Endpoint(
+                name: registry.scenario.name, namespace: registry.scenario.namespace,
+                route: "\(registry.scenario.namespace):\(registry.routeName)", origin: registry.server.origin,
+                url: registry.server.baseURL)
+        }
+        let namespaces =
+            (try? kubernetes.store.list(
+                kubernetes.store.kind(id: Namespace.resource.fakeKindID)!, namespace: nil, labels: FakeKubeSelector(),
+                fields: FakeKubeSelector(), limit: nil, continueToken: nil
+            ).items.compactMap { $0["metadata"]?["name"]?.stringValue }) ?? []
+        return SandboxDescription(
+            scenario: configuration.scenario.name, kubernetes: kubernetes.url, kubeconfig: kubeconfig,
+            backstage: backstageURL, location: configuration.locationURL, storage: configuration.storageURL,
+            podNamespace: configuration.podNamespace, registries: endpoints,
+            catalog: .init(
+                name: "model-catalog", namespace: catalogNamespace,
+                route: "\(catalogNamespace):\(Self.catalogRouteName)",
+                origin: catalog.origin, url: catalog.baseURL),
+            namespaces: namespaces, counts: SandboxScenarioLoader.counts(of: configuration.scenario))
+    }
+}
+
+/// The sandbox could not start or was misconfigured.
+public struct SandboxPlatformError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

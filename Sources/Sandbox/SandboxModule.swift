@@ -1,2 +1,0 @@
-/// Placeholder until the fake platform servers land.
-enum SandboxModule {}

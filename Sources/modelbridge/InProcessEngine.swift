@@ -1,0 +1,112 @@
+import Bridge
+import CatalogModel
+import Foundation
+import KubeAPI
+import Logging
+import UnixSignals
+
+/// The three roles in one process (`modelbridge all`, the demo and the console's in-process
+/// mode): location and storage talk in memory, the normalizer writes through the storage
+/// service, and the same HTTP ports as the sidecars are served for Developer Hub and tools.
+final class InProcessEngine: Sendable {
+    let index: LocationIndex
+    let service: StorageService
+    let runtime: NormalizerRuntime
+    let store: StoreFactory.Built
+    let kube: KubeClient
+    let location: RoleServer<LocationResponder>
+    let storage: RoleServer<StorageResponder>
+    let admin: RoleServer<NormalizerAdminResponder>
+    let logger: Logger
+
+    struct Addresses {
+        var location: ListenAddress
+        var storage: ListenAddress
+        var admin: ListenAddress
+    }
+
+    /// Builds everything from the environment; registers every shutdown with `cleanup`.
+    init(
+        environment: RoleEnvironment, kubeconfig: String?, addresses: Addresses, maxBodyBytes: Int,
+        shutdownSignals: Bool, cleanup: Cleanup, logger: Logger
+    ) async throws {
+        self.logger = logger
+        guard let format = NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) else {
+            throw EngineError("NORMALIZER_FORMAT must be JsonArrayFormat or CatalogInfoYamlFormat")
+        }
+        let (kube, namespace) = try KubeSetup.client(environment: environment, kubeconfig: kubeconfig, logger: logger)
+        self.kube = kube
+        cleanup.add { try? await kube.shutdown() }
+        let store = try await StoreFactory.make(
+            environment: environment, logger: Logger(label: "modelbridge.storage"), kube: kube, namespace: namespace)
+        self.store = store
+        let index = LocationIndex(format: format)
+        self.index = index
+        let service = StorageService(
+            store: store.store, location: InProcessLocationSink(index: index), format: format,
+            logger: Logger(label: "modelbridge.storage"))
+        self.service = service
+        let runtime = try NormalizerRuntime.make(
+            environment: environment, kube: kube, namespace: namespace, sink: InProcessCatalogSink(service: service),
+            logger: Logger(label: "modelbridge.normalizer"))
+        self.runtime = runtime
+        cleanup.add { try? await runtime.transport.shutdown() }
+        let guardian = MutationGuard.sharedSecret(
+            environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 }))
+        let signals: [UnixSignal] = shutdownSignals ? [.sigterm, .sigint] : []
+        location = RoleServer(
+            name: "location", address: addresses.location,
+            responder: LocationResponder(
+                index: index, guardian: guardian,
+                upstreamModelCardCounter: environment.bool("MODELCARD_UPSTREAM_COUNTER") ?? false,
+                maximumBodySize: maxBodyBytes, logger: Logger(label: "modelbridge.location")),
+            logger: logger, shutdownSignals: signals)
+        storage = RoleServer(
+            name: "storage-rest", address: addresses.storage,
+            responder: StorageResponder(
+                service: service, guardian: guardian, maximumBodySize: maxBodyBytes,
+                logger: Logger(label: "modelbridge.storage")),
+            logger: logger, shutdownSignals: signals)
+        admin = RoleServer(
+            name: "rhoai-normalizer admin", address: addresses.admin,
+            responder: NormalizerAdminResponder(
+                controller: runtime.controller, metrics: runtime.metrics, guardian: guardian),
+            logger: logger, shutdownSignals: signals)
+    }
+
+    /// Loads location from the store (never an empty list by accident), then opens the ports.
+    func start() async throws {
+        let stored = try await store.store.keys()
+        var entries: [(key: String, body: UpsertBody)] = []
+        for key in stored {
+            guard let entry = try await store.store.fetch(key: key) else { continue }
+            entries.append(
+                (
+                    key,
+                    UpsertBody(
+                        body: entry.body, lastUpdateTimeSinceEpoch: entry.lastUpdateTimeSinceEpoch,
+                        modelCardKey: entry.modelCardKey ?? "", modelCard: entry.modelCard ?? "")
+                ))
+        }
+        _ = index.completeLoad(entries)
+        logger.info("location loaded from the store", metadata: ["documents": "\(entries.count)"])
+        try await location.start()
+        try await storage.start()
+        try await admin.start()
+    }
+
+    /// Runs the normalizer until cancelled.
+    func runNormalizer() async throws { try await runtime.run() }
+
+    func stopServers() async {
+        await admin.stop()
+        await storage.stop()
+        await location.stop()
+    }
+}
+
+/// A configuration problem found while building the engine.
+struct EngineError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
