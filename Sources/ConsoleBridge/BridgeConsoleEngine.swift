@@ -63,7 +63,8 @@ public struct BridgeConsoleEngine: ConsoleEngine {
     }
 
     public func snapshots() -> AsyncStream<EngineSnapshot> {
-        let (stream, continuation) = AsyncStream.makeStream(of: EngineSnapshot.self, bufferingPolicy: .bufferingNewest(1))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: EngineSnapshot.self, bufferingPolicy: .bufferingNewest(1))
         let task = Task {
             var last: EngineSnapshot?
             while !Task.isCancelled {
@@ -101,7 +102,9 @@ public struct BridgeConsoleEngine: ConsoleEngine {
     }
 
     public func repush(key: String) async throws -> String {
-        guard let entry = try await store.fetch(key: key) else { throw ConsoleEngineError("\(key) is not in the cache") }
+        guard let entry = try await store.fetch(key: key) else {
+            throw ConsoleEngineError("\(key) is not in the cache")
+        }
         try await location.upsert(
             key: key,
             body: UpsertBody(

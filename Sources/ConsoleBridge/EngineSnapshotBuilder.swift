@@ -65,7 +65,8 @@ public enum EngineSnapshotBuilder {
     public static func build(_ state: EngineState, now: Date) -> EngineSnapshot {
         let documents = state.normalizer?.documents ?? []
         let identities = registryIdentities(state.normalizer)
-        let served = Dictionary(state.location.entries.map { ($0.key.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let served = Dictionary(
+            state.location.entries.map { ($0.key.key, $0) }, uniquingKeysWith: { first, _ in first })
         var models: [ModelRow] = []
         var techDocs: [TechDocsRow] = []
         var seen: Set<String> = []
@@ -78,8 +79,10 @@ public enum EngineSnapshotBuilder {
             models.append(
                 ModelRow(
                     key: key, uri: uri, registry: identity?.registry ?? "kserve",
-                    model: identity?.model ?? document.key.segment1, version: identity?.version ?? document.key.segment2,
-                    state: served[key] == nil ? "pending" : (state.normalizer?.failing[key] != nil ? "failing" : "served"),
+                    model: identity?.model ?? document.key.segment1,
+                    version: identity?.version ?? document.key.segment2,
+                    state: served[key] == nil
+                        ? "pending" : (state.normalizer?.failing[key] != nil ? "failing" : "served"),
                     owner: model?.owner ?? "", lifecycle: model?.lifecycle ?? "", format: identity?.format ?? "",
                     endpoints: document.document.modelServer?.api.map { [$0.url] } ?? [],
                     labels: identity?.labels ?? [:],
@@ -128,7 +131,8 @@ public enum EngineSnapshotBuilder {
                 let artifacts = snapshot.artifactsByVersion[version.id] ?? []
                 let source = artifacts.lazy.compactMap(\.catalogSource).first
                 var labels: [String: String] = [:]
-                for (name, value) in model.customProperties.merging(version.customProperties, uniquingKeysWith: { $1 }) {
+                for (name, value) in model.customProperties.merging(version.customProperties, uniquingKeysWith: { $1 })
+                {
                     if let text = value.string { labels[name] = text }
                 }
                 result[key.key] = Identity(
@@ -221,7 +225,8 @@ public enum EngineSnapshotBuilder {
                             Timestamp(secondsSince1970: $0 / 1000)
                         }
                         return CacheEntry(
-                            key: key, fields: fields, locationID: entry.flatMap { $0.locationId.isEmpty ? nil : $0.locationId },
+                            key: key, fields: fields,
+                            locationID: entry.flatMap { $0.locationId.isEmpty ? nil : $0.locationId },
                             updatedAt: updated, bytes: entry?.body.count ?? 0,
                             documentJSON: entry.flatMap { try? ModelCatalog.decode($0.body) }.map(prettyJSON))
                     })
@@ -237,7 +242,9 @@ public enum EngineSnapshotBuilder {
             fetches.append(BackstageFetch(kind: .card, path: "/modelcard?key=\(key)", key: key, last: fetch(record)))
         }
         return BackstageInfo(
-            lastListPoll: location.lastListFetch.map { FetchRecord(at: timestamp($0), status: location.loaded ? 200 : 503) },
+            lastListPoll: location.lastListFetch.map {
+                FetchRecord(at: timestamp($0), status: location.loaded ? 200 : 503)
+            },
             listPolls: location.listFetchCount, fetches: fetches)
     }
 
@@ -255,7 +262,9 @@ public enum EngineSnapshotBuilder {
         if let normalizer = state.normalizer {
             let catalog = normalizer.registries.compactMap(\.catalogURL).first
             components.append(
-                ComponentStatus(name: "catalog", health: catalog == nil ? .unknown : .connected, detail: catalog ?? "no catalog route"))
+                ComponentStatus(
+                    name: "catalog", health: catalog == nil ? .unknown : .connected,
+                    detail: catalog ?? "no catalog route"))
         }
         components.append(
             ComponentStatus(

@@ -43,7 +43,8 @@ struct AllCommand: AsyncParsableCommand {
             let engine = try await InProcessEngine(
                 environment: RoleEnvironment(), kubeconfig: kubeconfig,
                 addresses: .init(
-                    location: ListenAddress(parsing: locationAddress)!, storage: ListenAddress(parsing: storageAddress)!,
+                    location: ListenAddress(parsing: locationAddress)!,
+                    storage: ListenAddress(parsing: storageAddress)!,
                     admin: ListenAddress(parsing: metricsAddress)!),
                 maxBodyBytes: maxBodyBytes, shutdownSignals: true, cleanup: cleanup, logger: logger)
             cleanup.add { await engine.stopServers() }

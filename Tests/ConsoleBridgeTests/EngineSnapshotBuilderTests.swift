@@ -1,9 +1,10 @@
-@testable import Bridge
 import CatalogModel
 import ConsoleBridge
 import ConsoleCore
 import Foundation
 import Testing
+
+@testable import Bridge
 
 @Suite struct EngineSnapshotBuilderTests {
     /// One registry with four versions, one per TechDocs situation.
@@ -25,7 +26,8 @@ import Testing
             registry: "ns:reg", baseURL: "http://reg", catalogURL: "http://catalog", models: [model],
             versions: [version("2", "v-card"), version("3", "v-old"), version("4", "v-empty"), version("5", "v-down")],
             artifactsByVersion: [
-                "2": [artifact(withCard)], "3": [artifact(nil)], "4": [artifact(emptyCard)], "5": [artifact(unreachable)],
+                "2": [artifact(withCard)], "3": [artifact(nil)], "4": [artifact(emptyCard)],
+                "5": [artifact(unreachable)],
             ],
             inferenceServices: [], servingEnvironments: [:],
             cards: [
