@@ -8,7 +8,7 @@ import NIOCore
 /// |---|---|
 /// | `GET /metrics` | Prometheus text: controller-runtime reconcile and work-queue families plus the bridge's |
 /// | `GET /healthz` | 200 while the process runs |
-/// | `GET /readyz` | 200 once a complete cycle has posted a key set, else 503 with the reasons |
+/// | `GET /readyz` | 200 once the first cycle has run (the body says whether the last one was complete); 503 before |
 /// | `POST /resync`, `POST /resync?key=` | a full resync now, or of one document's sources (guarded) |
 /// | `GET /state` | what the normalizer knows, as JSON, for `modelbridge console --attach` |
 public struct NormalizerAdminResponder: HTTPResponder {
@@ -32,13 +32,18 @@ public struct NormalizerAdminResponder: HTTPResponder {
         case (.get, "/healthz"):
             return Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType)
         case (.get, "/readyz"):
-            if await controller.isReady {
-                return Reply.bytes(ByteBuffer(string: "ready\n"), contentType: Reply.textType)
+            // Readiness gates the whole Developer Hub pod, so a registry that is down must not
+            // make it unready: ready means "running cycles"; completeness is reported, not gated.
+            let snapshot = await controller.snapshot()
+            guard snapshot.lastCycle != nil else {
+                return Reply.error(.serviceUnavailable, "the first cycle has not run yet")
             }
-            let reasons = await controller.snapshot().incompleteReasons
-            return Reply.error(
-                .serviceUnavailable,
-                "no complete cycle yet" + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")))
+            let detail =
+                snapshot.incompleteReasons.isEmpty
+                ? "ready: the last cycle was complete\n"
+                : "ready: the last cycle was incomplete (deletions deferred): "
+                    + snapshot.incompleteReasons.joined(separator: "; ") + "\n"
+            return Reply.bytes(ByteBuffer(string: detail), contentType: Reply.textType)
         case (.post, "/resync"):
             for (name, _) in request.uri.queryParameters where name != "key" {
                 return Reply.error(.badRequest, "unknown query parameter '\(name.prefix(100))'")
