@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "modelbridge", targets: ["modelbridge"]),
+        .executable(name: "modelbridge-bench", targets: ["modelbridge-bench"]),
         .library(name: "CatalogModel", targets: ["CatalogModel"]),
     ],
     dependencies: [
@@ -125,6 +126,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Benchmarks: a program that prints a table of figures against their targets.
+        .executableTarget(
+            name: "modelbridge-bench",
+            dependencies: [
+                "Bridge",
+                "CatalogModel",
+                "ConsoleBridge",
+                "ConsoleCore",
+                "KubeAPI",
+                "RegistryAPI",
+                "Sandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
