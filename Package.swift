@@ -110,7 +110,11 @@ let package = Package(
         // Turns the engine's state into console snapshots and console actions into engine calls.
         .target(
             name: "ConsoleBridge",
-            dependencies: ["Bridge", "CatalogModel", "ConsoleCore"]
+            dependencies: [
+                "Bridge", "CatalogModel", "ConsoleCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "modelbridge",

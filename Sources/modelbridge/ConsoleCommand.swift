@@ -1,7 +1,12 @@
 import ArgumentParser
+import AsyncHTTPClient
+import Bridge
+import CatalogModel
+import ConsoleBridge
 import ConsoleCore
 import ConsoleTerminal
 import Foundation
+import Logging
 
 /// `modelbridge console`: the ncurses operations console over the engine's state.
 struct ConsoleCommand: AsyncParsableCommand {
@@ -12,8 +17,10 @@ struct ConsoleCommand: AsyncParsableCommand {
             Keys: ? help, : commands (:models :endpoints :docs :cache :backstage :events :sync :q), \
             / filter, Enter detail, d describe, y raw, r resync, p re-push, q quit. \
             Every write asks for confirmation first. NO_COLOR turns colours off. \
-            The engine wiring (in-process and attached modes) is not connected yet: today the \
-            console runs only with --demo-data.
+            Modes: in-process (the default: runs the engine here, configured like `modelbridge all`, \
+            with --kubeconfig or the usual Kubernetes configuration); attached (--attach-location, \
+            --attach-storage, --attach-normalizer: running sidecars by URL, e.g. through oc port-forward); \
+            the sandbox (`modelbridge demo`); sample data (--demo-data).
             """)
 
     @Flag(help: "Refuse every write (resync, re-push); the header shows READ-ONLY.")
@@ -43,6 +50,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Print one frame as text at this size (for example 100x30) and exit, without a terminal.")
     var printFrame: String?
 
+    @Option(help: "In-process mode: a kubeconfig file (wins over KUBECONFIG).")
+    var kubeconfig: String?
+
     enum ThemeChoice: String, ExpressibleByArgument, CaseIterable {
         case auto, dark, light, none
     }
@@ -54,13 +64,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         if let printFrame, Self.parseSize(printFrame) == nil {
             throw ValidationError("--print-frame takes COLUMNSxROWS, for example 100x30")
         }
-        guard demoData else {
-            let attached = [attachLocation, attachStorage, attachNormalizer].contains { $0 != nil }
-            throw ValidationError(
-                attached
-                    ? "attached mode is not wired to the engine yet; run with --demo-data to see the console on sample data"
-                    : "the in-process engine is not wired to the console yet; run with --demo-data to see it on sample data"
-            )
+        for url in [attachLocation, attachStorage, attachNormalizer].compactMap({ $0 })
+        where URL(string: url)?.host == nil {
+            throw ValidationError("--attach-… takes an absolute URL such as http://127.0.0.1:9090, not \(url)")
         }
     }
 
@@ -73,9 +79,58 @@ struct ConsoleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let now = Timestamp(secondsSince1970: Date().timeIntervalSince1970)
-        let engine = StaticConsoleEngine(snapshot: .sample(at: now))
+        // The console owns the terminal: only critical log lines, on standard error.
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .critical
+            return handler
+        }
         let options = ConsoleOptions(readOnly: readOnly, ascii: ascii, startView: ViewKind(rawValue: view) ?? .models)
+        if demoData {
+            let now = Timestamp(secondsSince1970: Date().timeIntervalSince1970)
+            try await show(StaticConsoleEngine(snapshot: .sample(at: now)), options: options)
+        } else if [attachLocation, attachStorage, attachNormalizer].contains(where: { $0 != nil }) {
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            let environment = RoleEnvironment()
+            let engine = AttachedConsoleEngine(
+                locationURL: attachLocation, storageURL: attachStorage, normalizerURL: attachNormalizer,
+                format: NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) ?? .jsonArray,
+                readOnly: readOnly, client: client)
+            do {
+                try await show(engine, options: options)
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
+        } else {
+            try await Cleanup.around { cleanup in
+                let logger = Logger(label: "modelbridge.console")
+                let engine = try await InProcessEngine(
+                    environment: RoleEnvironment(), kubeconfig: kubeconfig,
+                    addresses: .init(
+                        location: ListenAddress(host: "127.0.0.1", port: 0),
+                        storage: ListenAddress(host: "127.0.0.1", port: 0),
+                        admin: ListenAddress(host: "127.0.0.1", port: 0)),
+                    maxBodyBytes: 4 << 20, shutdownSignals: false, cleanup: cleanup, logger: logger)
+                cleanup.add { await engine.stopServers() }
+                try await engine.start()
+                let work = Task { try await engine.runNormalizer() }
+                cleanup.add {
+                    work.cancel()
+                    _ = try? await work.value
+                }
+                let consoleEngine = BridgeConsoleEngine(
+                    index: engine.index, controller: engine.runtime.controller, store: engine.store.store,
+                    location: InProcessLocationSink(index: engine.index), events: engine.runtime.events,
+                    format: engine.index.format, mode: .inProcess, context: engine.kube.config.server,
+                    readOnly: readOnly)
+                try await show(consoleEngine, options: options)
+            }
+        }
+    }
+
+    func show(_ engine: some ConsoleEngine, options: ConsoleOptions) async throws {
         if let printFrame, let size = Self.parseSize(printFrame) {
             print(await ConsoleRunner.frameText(engine: engine, options: options, size: size))
             return
@@ -87,10 +142,9 @@ struct ConsoleCommand: AsyncParsableCommand {
             case .light: .light
             case .none: .monochrome
             }
-        let environment = ProcessInfo.processInfo.environment
         // ncurses owns this thread until the user quits; engine tasks run on the cooperative pool.
         try ConsoleRunner.run(
             engine: engine, options: options, settings: CursesTerminal.Settings(palette: palette),
-            environment: environment)
+            environment: ProcessInfo.processInfo.environment)
     }
 }

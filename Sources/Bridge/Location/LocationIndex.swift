@@ -21,6 +21,17 @@ public final class LocationIndex: Sendable {
         public var epoch: String
         public var modelCardKey: String?
         public var updatedAt: Date
+
+        public init(
+            key: ImportKey, uri: String, body: ByteBuffer, epoch: String, modelCardKey: String?, updatedAt: Date
+        ) {
+            self.key = key
+            self.uri = uri
+            self.body = body
+            self.epoch = epoch
+            self.modelCardKey = modelCardKey
+            self.updatedAt = updatedAt
+        }
     }
 
     /// One served model card.
@@ -32,12 +43,25 @@ public final class LocationIndex: Sendable {
         public var updatedAt: Date
         /// Reads since the last change (only for the upstream 304 heuristic).
         var readsSinceChange: Int
+
+        public init(key: String, markdown: ByteBuffer, etag: String, updatedAt: Date) {
+            self.key = key
+            self.markdown = markdown
+            self.etag = etag
+            self.updatedAt = updatedAt
+            self.readsSinceChange = 0
+        }
     }
 
     /// When Backstage (or anyone) last fetched something, and what it got.
-    public struct FetchRecord: Sendable, Hashable {
+    public struct FetchRecord: Sendable, Hashable, Codable {
         public var at: Date
         public var status: Int
+
+        public init(at: Date, status: Int) {
+            self.at = at
+            self.status = status
+        }
     }
 
     /// What changed on an upsert.
@@ -93,8 +117,7 @@ public final class LocationIndex: Sendable {
                 if state.cards[cardKey]?.markdown != markdown {
                     state.cards[cardKey] = Card(
                         key: cardKey, markdown: markdown,
-                        etag: "\"" + ContentDigest.hex(body.modelCard.utf8, length: 24) + "\"", updatedAt: now,
-                        readsSinceChange: 0)
+                        etag: "\"" + ContentDigest.hex(body.modelCard.utf8, length: 24) + "\"", updatedAt: now)
                 }
             }
             if let previous, previous.body == bytes, previous.modelCardKey == cardKey,
@@ -253,6 +276,21 @@ public struct LocationSnapshot: Sendable {
     public var documentFetches: [String: LocationIndex.FetchRecord]
     public var cardFetches: [String: LocationIndex.FetchRecord]
     public var unknownFetches: Int
+
+    public init(
+        loaded: Bool, entries: [LocationIndex.Entry], cards: [LocationIndex.Card], lastListFetch: Date?,
+        listFetchCount: Int, documentFetches: [String: LocationIndex.FetchRecord],
+        cardFetches: [String: LocationIndex.FetchRecord], unknownFetches: Int
+    ) {
+        self.loaded = loaded
+        self.entries = entries
+        self.cards = cards
+        self.lastListFetch = lastListFetch
+        self.listFetchCount = listFetchCount
+        self.documentFetches = documentFetches
+        self.cardFetches = cardFetches
+        self.unknownFetches = unknownFetches
+    }
 }
 
 /// Why `location` refused a change.

@@ -14,6 +14,7 @@ import NIOCore
 /// | `POST /upsert?key=` | stores a document and its card (guarded) |
 /// | `DELETE /remove?key=` | forgets a document (guarded) |
 /// | `GET /healthz`, `GET /readyz` | liveness; readiness = loaded |
+/// | `GET /state` | what Backstage fetched and when, for `modelbridge console --attach-location` |
 ///
 /// Double slashes from a `baseUrl` with a trailing slash are collapsed (C12).
 public struct LocationResponder: HTTPResponder {
@@ -82,6 +83,10 @@ public struct LocationResponder: HTTPResponder {
         case (1, "healthz"):
             try expect(method, .get, request)
             return Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType)
+        case (1, "state"):
+            try expect(method, .get, request)
+            try allowQuery([], request)
+            return Reply.json(LocationState(index.snapshot()))
         case (1, "readyz"):
             try expect(method, .get, request)
             return index.isLoaded
@@ -154,5 +159,35 @@ public struct LocationResponder: HTTPResponder {
         for (name, _) in request.uri.queryParameters where !names.contains(String(name)) {
             throw HTTPFailure(.badRequest, "unknown query parameter '\(name.prefix(100))'")
         }
+    }
+}
+
+/// The JSON of `GET /state`: location's own records, not the documents.
+struct LocationState: Encodable {
+    struct Card: Encodable {
+        var key: String
+        var etag: String
+        var bytes: Int
+        var updatedAt: Date
+    }
+
+    var loaded: Bool
+    var uris: [String]
+    var cards: [Card]
+    var lastListFetch: Date?
+    var listFetchCount: Int
+    var documentFetches: [String: LocationIndex.FetchRecord]
+    var cardFetches: [String: LocationIndex.FetchRecord]
+
+    init(_ snapshot: LocationSnapshot) {
+        loaded = snapshot.loaded
+        uris = snapshot.entries.map(\.uri)
+        cards = snapshot.cards.map {
+            Card(key: $0.key, etag: $0.etag, bytes: $0.markdown.readableBytes, updatedAt: $0.updatedAt)
+        }
+        lastListFetch = snapshot.lastListFetch
+        listFetchCount = snapshot.listFetchCount
+        documentFetches = snapshot.documentFetches
+        cardFetches = snapshot.cardFetches
     }
 }

@@ -49,6 +49,21 @@ public struct RegistryStatus: Sendable, Hashable {
     public var models: Int
     public var liveVersions: Int
     public var requests: Int
+
+    public init(
+        key: String, baseURL: String, catalogURL: String?, lastProbe: Date? = nil, lastFullRead: Date? = nil,
+        lastError: String? = nil, models: Int, liveVersions: Int, requests: Int
+    ) {
+        self.key = key
+        self.baseURL = baseURL
+        self.catalogURL = catalogURL
+        self.lastProbe = lastProbe
+        self.lastFullRead = lastFullRead
+        self.lastError = lastError
+        self.models = models
+        self.liveVersions = liveVersions
+        self.requests = requests
+    }
 }
 
 /// A consistent copy of what the normalizer knows, for the console and the admin endpoint.
@@ -64,6 +79,22 @@ public struct NormalizerSnapshot: Sendable {
     /// Why the last cycle could not post a key set (deletions deferred), or nil.
     public var incompleteReasons: [String]
     public var isLeader: Bool
+
+    public init(
+        registries: [RegistryStatus], snapshots: [RegistrySnapshot] = [], documents: [NormalizedDocument] = [],
+        inferenceServices: [KServeInferenceService] = [], failing: [String: String] = [:], lastCycle: Date?,
+        lastCompleteCycle: Date?, incompleteReasons: [String], isLeader: Bool
+    ) {
+        self.registries = registries
+        self.snapshots = snapshots
+        self.documents = documents
+        self.inferenceServices = inferenceServices
+        self.failing = failing
+        self.lastCycle = lastCycle
+        self.lastCompleteCycle = lastCompleteCycle
+        self.incompleteReasons = incompleteReasons
+        self.isLeader = isLeader
+    }
 }
 
 /// The rhoai-normalizer: keeps storage (and through it `location`) equal to what the
