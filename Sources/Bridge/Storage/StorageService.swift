@@ -43,6 +43,10 @@ public struct StorageService: Sendable {
             throw Failure(status: 400, message: "query parameter 'type' must be kubeflow or kserve")
         }
         guard !body.body.isEmpty else { throw Failure(status: 400, message: "the document ('body') is empty") }
+        // Refuse what location would refuse before anything is stored: a rejected request changes nothing.
+        if format == .jsonArray, (try? ModelCatalog.decode(body.body)) == nil {
+            throw Failure(status: 400, message: "'body' is not a model-catalog JSON document")
+        }
         let existing: StorageBody?
         do {
             existing = try await store.fetch(key: key)
