@@ -149,20 +149,39 @@ import Testing
                 return component?["metadata"]?["annotations"]?["rhdh.modelcatalog.io/external-route-url"] != nil
             }
 
-            // A registry outage removes nothing; the registry's next answer is read within a probe.
-            let before = Set(try await entities().keys)
-            var fault = HTTPClientRequest(url: backstage + "/sandbox/faults")
-            fault.method = .POST
-            fault.body = .bytes(ByteBuffer(string: #"{"registryErrorRate": 1.0}"#))
-            _ = try await http.execute(fault, timeout: .seconds(10))
-            for _ in 0..<3 {
-                let during = Set(try await entities().keys)
-                #expect(before.isSubset(of: during), "nothing may vanish during the fault")
-                try await Task.sleep(for: .seconds(1))  // let a probe interval pass under the fault
+            // Every sandbox fault: nothing vanishes while it lasts, and a model registered during
+            // the fault is served once it ends.
+            let faults = [
+                #"{"registryErrorRate": 1.0}"#, #"{"registryProxyErrorRate": 1.0}"#,
+                #"{"failingPage": {"page": 1, "status": 500}}"#, #"{"registryLatencyMilliseconds": 1500}"#,
+                #"{"catalogOutage": true}"#, #"{"kubeWatchDropSeconds": 0.5}"#, #"{"kubeExpireSeconds": 0.5}"#,
+                #"{"kubeConflicts": 20}"#, #"{"kubeTooManyRequests": 5, "kubeRetryAfterSeconds": 1}"#,
+            ]
+            let store = platform.registries[0].server.store
+            for (number, plan) in faults.enumerated() {
+                let before = Set(try await entities().keys)
+                var fault = HTTPClientRequest(url: backstage + "/sandbox/faults")
+                fault.method = .POST
+                fault.body = .bytes(ByteBuffer(string: plan))
+                let applied = try await http.execute(fault, timeout: .seconds(10))
+                #expect(applied.status.code == 200 || applied.status.code == 201, "\(plan) was not applied")
+                let model = try store.createRegisteredModel(RegistryAPI.RegisteredModel(name: "during-fault-\(number)"))
+                _ = try store.createModelVersion(RegistryAPI.ModelVersion(name: "v1", registeredModelId: model.id))
+                for _ in 0..<3 {
+                    let during = Set(try await entities().keys)
+                    #expect(before.isSubset(of: during), "nothing may vanish during \(plan)")
+                    try await Task.sleep(for: .seconds(1))  // let a probe interval pass under the fault
+                }
+                var clear = HTTPClientRequest(url: backstage + "/sandbox/faults")
+                clear.method = .DELETE
+                _ = try await http.execute(clear, timeout: .seconds(10))
+                let recovery = try await eventually(
+                    "the model registered during \(plan) is served", timeout: .seconds(30)
+                ) {
+                    try await entities()["Resource:during-fault-\(number)-v1"] != nil
+                }
+                print("fault \(plan): recovered in \(recovery) after it ended (probe interval 1 s)")
             }
-            var clear = HTTPClientRequest(url: backstage + "/sandbox/faults")
-            clear.method = .DELETE
-            _ = try await http.execute(clear, timeout: .seconds(10))
 
             // Archive → the entity disappears; kubectl delete → the Component disappears.
             let archived = try Self.run(python, ["-c", Self.register, registry, "archive", "fraud-detector"])
