@@ -182,6 +182,8 @@ let package = Package(
         .testTarget(
             name: "HardeningTests",
             dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "Bridge",
                 "CatalogModel",
                 "KubeAPI",

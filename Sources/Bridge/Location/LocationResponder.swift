@@ -73,6 +73,8 @@ public struct LocationResponder: HTTPResponder {
             try allowQuery(["key"], request)
             if let refusal = await guardian.refusal(request, remoteAddress: context.remoteAddress) { return refusal }
             let key = try request.requiredQuery("key")
+            // The body is not used, but it is read within the cap: an oversized one is a 413.
+            _ = try await request.collectedBody(limit: maximumBodySize)
             do {
                 let existed = try index.remove(key: key)
                 logger.info("removed document", metadata: ["key": "\(key)", "existed": "\(existed)"])

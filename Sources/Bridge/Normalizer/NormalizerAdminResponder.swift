@@ -45,6 +45,13 @@ public struct NormalizerAdminResponder: HTTPResponder {
                     + snapshot.incompleteReasons.joined(separator: "; ") + "\n"
             return Reply.bytes(ByteBuffer(string: detail), contentType: Reply.textType)
         case (.post, "/resync"):
+            // No body is used; one is read within a small cap so an oversized one is a 413.
+            var request = request
+            do {
+                _ = try await request.collectedBody(limit: 4 << 10)
+            } catch let failure as HTTPFailure {
+                return failure.response
+            }
             for (name, _) in request.uri.queryParameters where name != "key" {
                 return Reply.error(.badRequest, "unknown query parameter '\(name.prefix(100))'")
             }

@@ -331,7 +331,23 @@ public actor NormalizerController {
                     statuses[key]?.lastFullRead = at
                     statuses[key]?.models = snapshot.models.count
                     statuses[key]?.liveVersions = snapshot.liveVersions.count
-                    for skipped in snapshot.skipped { events.append(.warning, "registry \(key)", "skipped \(skipped)") }
+                    for skipped in snapshot.skipped {
+                        events.append(.warning, "registry \(key)", "skipped \(skipped)")
+                        logger.warning(
+                            "skipped a registry object", metadata: ["registry": "\(key)", "why": "\(skipped)"])
+                    }
+                    let failedCards = snapshot.cards.compactMap { source, state -> String? in
+                        if case .failed(let reason, _, _) = state { return "\(source.modelCardKey): \(reason)" }
+                        return nil
+                    }
+                    if !failedCards.isEmpty {
+                        events.append(
+                            .warning, "catalog",
+                            "\(failedCards.count) model cards could not be read; the last good ones stay served")
+                        logger.warning(
+                            "model cards could not be read from the catalog; serving the last good ones",
+                            metadata: ["registry": "\(key)", "cards": "\(failedCards.prefix(5))"])
+                    }
                     let after = Set(snapshot.liveVersions.map { "\($0.model.id)/\($0.version.id)" })
                     if before != after {
                         events.append(.info, "registry \(key)", "read \(after.count) live versions")

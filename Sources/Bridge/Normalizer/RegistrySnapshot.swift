@@ -102,6 +102,12 @@ public struct RegistryReader: Sendable {
             return nil
         }
         let services = try await wireServices.compactMap(RegistryMapping.inferenceService)
+        let modelIDs = Set(models.map(\.id))
+        for version in versions where version.registeredModelId.map({ !modelIDs.contains($0) }) ?? true {
+            skipped.append(
+                "model version \(version.id) (\(version.name)) whose registered model \(version.registeredModelId ?? "(none)") is not in the registry"
+            )
+        }
         var environments: [String: CatalogModel.ServingEnvironment] = [:]
         for environment in try await wireEnvironments.compactMap(RegistryMapping.servingEnvironment) {
             environments[environment.id] = environment
@@ -144,23 +150,46 @@ public struct RegistryReader: Sendable {
 
     /// One request per catalog source: the newest model there. A failure leaves that source out.
     public func cardWatermarks(for sourceClasses: Set<String>) async -> [String: CollectionWatermark] {
-        guard let catalog else { return [:] }
-        var result: [String: CollectionWatermark] = [:]
-        for sourceClass in sourceClasses.sorted() {
-            if let watermark = try? await catalog.watermark(sourceId: sourceClass) { result[sourceClass] = watermark }
-        }
-        return result
+        await cardWatermarksAndFailures(for: sourceClasses).watermarks
     }
 
-    /// Re-reads the cards of the sources whose newest model changed since the snapshot; returns
-    /// the updated snapshot, or `nil` when no card can have changed. Costs one request per
-    /// source, plus one per card of a changed source.
+    func cardWatermarksAndFailures(for sourceClasses: Set<String>) async -> (
+        watermarks: [String: CollectionWatermark], failures: [String: String]
+    ) {
+        guard let catalog else { return ([:], [:]) }
+        var result: [String: CollectionWatermark] = [:]
+        var failures: [String: String] = [:]
+        for sourceClass in sourceClasses.sorted() {
+            do {
+                result[sourceClass] = try await catalog.watermark(sourceId: sourceClass)
+            } catch {
+                failures[sourceClass] = "\(error)"
+            }
+        }
+        return (result, failures)
+    }
+
+    /// Re-reads the cards of the sources whose newest model changed since the snapshot (or whose
+    /// last read failed); a source the catalog cannot answer for has its cards marked failed, the
+    /// last good markdown still served. Returns `nil` when nothing can have changed. Costs one
+    /// request per source, plus one per card of a changed source.
     public func refreshCards(of snapshot: RegistrySnapshot, now: Date = Date()) async -> RegistrySnapshot? {
         guard catalog != nil, !snapshot.cards.isEmpty else { return nil }
-        let current = await cardWatermarks(for: Set(snapshot.cards.keys.map(\.sourceClass)))
-        let changed = Set(current.filter { snapshot.cardWatermarks[$0.key] != $0.value }.keys)
-        guard !changed.isEmpty else { return nil }
+        let (current, failures) = await cardWatermarksAndFailures(for: Set(snapshot.cards.keys.map(\.sourceClass)))
+        let previouslyFailed = Set(
+            snapshot.cards.compactMap { source, state -> String? in
+                if case .failed = state { return source.sourceClass }
+                return nil
+            })
+        let changed = Set(
+            current.filter { snapshot.cardWatermarks[$0.key] != $0.value || previouslyFailed.contains($0.key) }.keys)
+        let newlyFailing = Set(failures.keys).subtracting(previouslyFailed)
+        guard !changed.isEmpty || !newlyFailing.isEmpty else { return nil }
         var updated = snapshot
+        for (source, state) in snapshot.cards where newlyFailing.contains(source.sourceClass) {
+            updated.cards[source] = .failed(
+                reason: failures[source.sourceClass] ?? "catalog unreachable", at: now, lastGood: state.markdown)
+        }
         let stale = Set(snapshot.cards.keys.filter { changed.contains($0.sourceClass) })
         let fresh = await fetchCards(stale, previous: snapshot.cards, refresh: true, now: now)
         for (source, state) in fresh { updated.cards[source] = state }

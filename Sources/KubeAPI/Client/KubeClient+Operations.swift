@@ -187,6 +187,6 @@ extension KubeClient {
             method: .GET, path: R.resource.collectionPath(namespace: namespace), query: watchOptions.queryItems,
             resource: "watch " + describe(type, namespace: namespace, name: nil), timeout: headTimeout)
         let (response, context) = try await send(call)
-        return KubeWatch(body: response.body, context: context)
+        return KubeWatch(body: response.body, context: context, logger: logger)
     }
 }

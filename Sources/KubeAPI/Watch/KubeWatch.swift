@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import Foundation
+import Logging
 import NIOCore
 
 /// The events of one watch request, read straight from the response body: no background task, and breaking out
@@ -11,9 +13,10 @@ public struct KubeWatch<Object: KubeResource>: AsyncSequence {
 
     let body: HTTPClientResponse.Body
     let context: KubeRequestContext
+    var logger = Logger(label: "modelbridge.kubeapi")
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(chunks: body.makeAsyncIterator(), context: context)
+        Iterator(chunks: body.makeAsyncIterator(), context: context, logger: logger)
     }
 
     /// Pulls chunks, splits lines, decodes events.
@@ -23,10 +26,29 @@ public struct KubeWatch<Object: KubeResource>: AsyncSequence {
         var decoder = WatchLineDecoder()
         var ready: [[UInt8]] = []
         var finished = false
+        let logger: Logger
 
-        init(chunks: HTTPClientResponse.Body.AsyncIterator, context: KubeRequestContext) {
+        init(chunks: HTTPClientResponse.Body.AsyncIterator, context: KubeRequestContext, logger: Logger) {
             self.chunks = chunks
             self.context = context
+            self.logger = logger
+        }
+
+        /// An object the typed decoder refuses (a wrong JSON type in one field) becomes a bookmark at
+        /// its resourceVersion, with a log line: the watch moves past it instead of re-reading it
+        /// forever, and a cache keeps the last good copy of that object.
+        func skipUndecodableObject(_ line: [UInt8], _ error: any Error) -> WatchEvent<Object>? {
+            guard case KubeAPIError.undecodableBody(let type, _, _, _) = error, type == "\(Object.self)",
+                let root = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                let object = root["object"] as? [String: Any],
+                let metadata = object["metadata"] as? [String: Any],
+                let version = metadata["resourceVersion"] as? String
+            else { return nil }
+            let name = "\(metadata["namespace"] as? String ?? "")/\(metadata["name"] as? String ?? "?")"
+            logger.warning(
+                "skipping a \(Object.self) the client cannot read; the last readable copy stays in use",
+                metadata: ["object": "\(name)", "resourceVersion": "\(version)", "error": "\(error)"])
+            return .bookmark(resourceVersion: version)
         }
 
         public mutating func next() async throws -> WatchEvent<Object>? {
@@ -36,6 +58,7 @@ public struct KubeWatch<Object: KubeResource>: AsyncSequence {
                     do {
                         return try WatchEvent<Object>.decode(line: line, context: context)
                     } catch {
+                        if let skipped = skipUndecodableObject(line, error) { return skipped }
                         finished = true
                         ready.removeAll()
                         throw error
