@@ -61,6 +61,27 @@ func withFakeKube<T>(_ body: (FakeKubeServer, KubeClient) async throws -> T) asy
         }
     }
 
+    @Test func hundredsOfConcurrentWritersNeverOverfillAShard() async throws {
+        try await withFakeKube { _, client in
+            let store = ConfigMapCatalogStore(client: client, namespace: "rhdh", logger: Logger(label: "t"))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<300 {
+                    group.addTask {
+                        for index in stride(from: worker, to: 2400, by: 300) {
+                            try await store.upsert(key: "burst\(index)_v1", body: entry(index, size: 2000))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let maps = try await client.listAll(ConfigMap.self, namespace: "rhdh").items
+            for map in maps { #expect(map.payloadBytes < ConfigMap.maximumPayloadBytes, "\(map.metadata.name)") }
+            #expect(Set(maps.map(\.metadata.name)).count == maps.count)
+            let fresh = ConfigMapCatalogStore(client: client, namespace: "rhdh", logger: Logger(label: "t"))
+            #expect(try await fresh.keys().count == 2400)
+        }
+    }
+
     @Test func twoConcurrentWritersLoseNothing() async throws {
         try await withFakeKube { _, client in
             let first = ConfigMapCatalogStore(client: client, namespace: "rhdh", logger: Logger(label: "a"))

@@ -38,6 +38,7 @@ public actor ConfigMapCatalogStore: CatalogStore {
     private var shardPayload: [String: Int] = [:]
     private var pending: [String: [String: PendingWrite]] = [:]
     private var flushing = false
+    private var loading: Task<Void, any Error>?
     private var statistics = StoreStatistics()
 
     struct PendingWrite {
@@ -123,8 +124,18 @@ public actor ConfigMapCatalogStore: CatalogStore {
 
     // MARK: Loading
 
+    /// Loads once; concurrent callers wait for the same load instead of each re-reading (a
+    /// second reload finishing late would overwrite sizes other writers have just reserved).
     func ensureLoaded() async throws {
-        if !loaded { try await reload() }
+        if loaded { return }
+        if let loading {
+            try await loading.value
+            return
+        }
+        let task = Task { try await self.reload() }
+        loading = task
+        defer { loading = nil }
+        try await task.value
     }
 
     func reload() async throws {
@@ -171,39 +182,50 @@ public actor ConfigMapCatalogStore: CatalogStore {
 
     // MARK: Writing
 
+    /// Places the change and updates the size accounting *before* any suspension, so concurrent
+    /// writers (the actor is re-entrant at every await) never all see the same free room or pick
+    /// the same new shard name. A failed patch marks the cache stale; the next call re-reads.
     private func write(key: String, value: Data?) async throws {
         let size = value?.count ?? 0
         let current = shardOfKey[key]
+        let oldSize = valueSize[key] ?? 0
         var target: String?
-        if let value {
-            if let current, (shardPayload[current] ?? 0) - (valueSize[key] ?? 0) + size <= shardBudget {
+        var created: String?
+        if value != nil {
+            if let current, (shardPayload[current] ?? 0) - oldSize + size <= shardBudget {
                 target = current
+            } else if let roomy = shardPayload.keys.sorted(by: Self.shardOrder).first(where: {
+                $0 != current && (shardPayload[$0] ?? 0) + size <= shardBudget
+            }) {
+                target = roomy
             } else {
-                target = shardPayload.keys.sorted(by: Self.shardOrder).first {
-                    ($0 != current) && (shardPayload[$0] ?? 0) + size <= shardBudget
-                }
-                if target == nil {
-                    let name = nextShardName()
-                    _ = try await createShard(name)
-                    shardPayload[name] = 0
-                    target = name
-                }
+                let name = nextShardName()
+                shardPayload[name] = 0  // reserve the name before suspending
+                created = name
+                target = name
             }
         }
         if let target {
-            try await enqueue(shard: target, key: key, value: value)
-            shardPayload[target, default: 0] += size - (target == current ? (valueSize[key] ?? 0) : 0)
-            if let current, current != target {
-                try await enqueue(shard: current, key: key, value: nil)
-                shardPayload[current, default: 0] -= valueSize[key] ?? 0
-            }
+            shardPayload[target, default: 0] += size - (target == current ? oldSize : 0)
+            if let current, current != target { shardPayload[current, default: 0] -= oldSize }
             shardOfKey[key] = target
             valueSize[key] = size
         } else if let current {
-            try await enqueue(shard: current, key: key, value: nil)
-            shardPayload[current, default: 0] -= valueSize[key] ?? 0
+            shardPayload[current, default: 0] -= oldSize
             shardOfKey[key] = nil
             valueSize[key] = nil
+        }
+        do {
+            if let created { _ = try await createShard(created) }
+            if let target {
+                try await enqueue(shard: target, key: key, value: value)
+                if let current, current != target { try await enqueue(shard: current, key: key, value: nil) }
+            } else if let current {
+                try await enqueue(shard: current, key: key, value: nil)
+            }
+        } catch {
+            loaded = false
+            throw error
         }
     }
 

@@ -1,0 +1,112 @@
+import Foundation
+
+/// A `modelbridge` role started as a child process, its output in a log file for post-mortems.
+///
+/// ```swift
+/// let child = try ChildProcess(binary: path, arguments: ["location", "--address", "127.0.0.1:9090"],
+///                              environment: ["STORAGE_URL": "http://127.0.0.1:7070"], logDirectory: dir)
+/// print(ProcessProbe.peakResidentMiB(pid: child.pid) ?? 0)
+/// child.stop()
+/// ```
+final class ChildProcess: Sendable {
+    let name: String
+    let process: Process
+    let logPath: String
+
+    /// Variables that would point a child at something other than the bench's own servers.
+    static let scrubbedVariables = [
+        "KUBECONFIG", "POD_IP", "POD_NAMESPACE", "STORAGE_URL", "BRIDGE_URL", "MR_ROUTE", "KUBERNETES_SERVICE_HOST",
+        "BRIDGE_TOKEN", "STORAGE_TYPE", "PUSH_TO_RHDH",
+    ]
+
+    init(binary: String, arguments: [String], environment: [String: String], logDirectory: String) throws {
+        name = arguments.first ?? "modelbridge"
+        logPath = logDirectory + "/\(name)-\(UUID().uuidString.prefix(8)).log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        for variable in Self.scrubbedVariables { merged[variable] = nil }
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// The last lines the child wrote, for error messages.
+    var logTail: String {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(8).joined(separator: "\n")
+    }
+
+    /// SIGTERM, then waits for the exit.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// Reads a process's CPU time and memory from /proc.
+enum ProcessProbe {
+    /// utime + stime of `pid`, in seconds (clock-tick resolution, usually 10 ms).
+    static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// `VmHWM` (peak resident set) of `pid`, in MiB.
+    static func peakResidentMiB(pid: Int32) -> Double? {
+        statusField("VmHWM", pid: pid).map { $0 / 1024 }
+    }
+
+    /// `VmRSS` (current resident set) of `pid`, in MiB.
+    static func residentMiB(pid: Int32) -> Double? {
+        statusField("VmRSS", pid: pid).map { $0 / 1024 }
+    }
+
+    private static func statusField(_ name: String, pid: Int32) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+        return line?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Double($0) }
+    }
+}
+
+/// A loopback port nobody listens on right now (bound to port 0, read back, released).
+func freeLoopbackPort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw BenchError("cannot open a socket to find a free port") }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let result = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress -> Int32 in
+            guard bind(descriptor, socketAddress, length) == 0 else { return -1 }
+            return getsockname(descriptor, socketAddress, &length)
+        }
+    }
+    guard result == 0 else { throw BenchError("cannot bind a loopback port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// A benchmark could not run; the message says what to do.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
