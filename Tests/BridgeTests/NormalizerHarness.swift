@@ -53,7 +53,13 @@ final class NormalizerHarness: Sendable {
             sink: InProcessCatalogSink(service: service), logger: quiet)
         let cluster = self.cluster
         clusterTask = Task { try await cluster.run() }
-        try await eventually("the KServe informer lists") { cluster.hasSynced }
+        do {
+            try await eventually("the KServe informer lists") { cluster.hasSynced }
+        } catch {
+            // Shut the clients down before failing: a dropped HTTP client traps in debug builds.
+            await shutdown()
+            throw error
+        }
     }
 
     func shutdown() async {
@@ -124,7 +130,7 @@ final class NormalizerHarness: Sendable {
 
 /// Polls `condition` until it holds or the deadline passes (then throws).
 func eventually(
-    _ what: String, timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool
+    _ what: String, timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout

@@ -93,7 +93,9 @@ import Testing
                 try await get("http://127.0.0.1:\(locationPort)/list").1.contains(uri)
             }
             print("registered → served by location in \(elapsed) (probe interval \(probe))")
-            #expect(elapsed <= probe + .seconds(2), "served within one probe interval (plus request time)")
+            #expect(
+                elapsed <= probe + .seconds(5),
+                "served within about one probe interval (plus request time on a loaded machine)")
             let (status, body) = try await get("http://127.0.0.1:\(locationPort)\(uri)")
             #expect(status == 200)
             #expect(try ModelCatalog.decode(Data(body.utf8)).models.first?.name == "my_model-v1")

@@ -75,7 +75,13 @@ final class DrillHarness: Sendable {
             sink: InProcessCatalogSink(service: service), logger: logs.logger("drill.normalizer", level: logLevel))
         let cluster = self.cluster
         clusterTask = Task { try await cluster.run() }
-        try await poll(until: "the KServe informer lists") { cluster.hasSynced }
+        do {
+            try await poll(until: "the KServe informer lists") { cluster.hasSynced }
+        } catch {
+            // Shut the clients down before failing: a dropped HTTP client traps in debug builds.
+            await shutdown()
+            throw error
+        }
     }
 
     /// Points a registry route (`modelregistry-public`, `model-catalog`) at another port.

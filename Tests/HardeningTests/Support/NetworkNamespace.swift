@@ -55,7 +55,7 @@ struct NetworkNamespace {
     func curl(method: String, url: String, body: [UInt8]? = nil, headers: [String] = []) throws -> Int {
         var arguments = [
             "ip", "netns", "exec", name, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method,
-            "--max-time", "10",
+            "--max-time", "60",
         ]
         for header in headers { arguments += ["-H", header] }
         var bodyFile: URL?

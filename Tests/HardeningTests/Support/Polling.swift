@@ -7,7 +7,7 @@ struct DeadlinePassed: Error, CustomStringConvertible {
 
 /// Polls `condition` every 10 ms until it holds; throws ``DeadlinePassed`` after `timeout`.
 func poll(
-    until what: String, timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool
+    until what: String, timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
