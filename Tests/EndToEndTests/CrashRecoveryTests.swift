@@ -15,24 +15,12 @@ import Testing
     func killingStorageDuringAResyncLosesNothing(seed: Int) async throws {
         var quiet = Logger(label: "e2e")
         quiet.logLevel = .critical
-        let kube = FakeKubeServer(configuration: .init(namespaces: ["default", "rhdh"]), logger: quiet)
-        try await kube.start()
-        let registry = FakeRegistryServer()
-        let registryPort = try await registry.start()
-        try kube.store.seed(
-            kind: "route.openshift.io/v1/routes",
-            object: [
-                "metadata": [
-                    "name": "modelregistry-public", "namespace": "rhoai-model-registries",
-                    "labels": ["app.kubernetes.io/managed-by": "model-registry-operator"],
-                ],
-                "status": ["ingress": [["host": .string("127.0.0.1:\(registryPort)")]]],
-            ])
+        let cluster = try await FakeCluster.start()
+        let (kube, registry, kubeconfig) = (cluster.kube, cluster.registry, cluster.kubeconfig)
         for index in 0..<300 {
             let model = try registry.store.createRegisteredModel(RegistryAPI.RegisteredModel(name: "model-\(index)"))
             _ = try registry.store.createModelVersion(RegistryAPI.ModelVersion(name: "v1", registeredModelId: model.id))
         }
-        let kubeconfig = try writeKubeconfig(server: kube.url)
         let locationPort = try freePort()
         let storagePort = try freePort()
         let adminPort = try freePort()
@@ -90,8 +78,7 @@ import Testing
         }
         for role in [storage, location] + [normalizer].compactMap({ $0 }) { role.stop() }
         try await http.shutdown()
-        await registry.stop()
-        await kube.stop()
+        await cluster.stop()
     }
 }
 

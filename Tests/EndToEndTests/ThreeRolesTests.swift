@@ -14,48 +14,14 @@ import Testing
     @Test func aNewlyRegisteredModelIsServedByLocationWithinOneProbeInterval() async throws {
         var quiet = Logger(label: "e2e")
         quiet.logLevel = .critical
-        let kube = FakeKubeServer(configuration: .init(namespaces: ["default", "rhdh"]), logger: quiet)
-        try await kube.start()
-        let registry = FakeRegistryServer()
-        let registryPort = try await registry.start()
-        try kube.store.seed(
-            kind: "route.openshift.io/v1/routes",
-            object: [
-                "metadata": [
-                    "name": "modelregistry-public", "namespace": "rhoai-model-registries",
-                    "labels": ["app.kubernetes.io/managed-by": "model-registry-operator"],
-                ],
-                "spec": ["host": .string("127.0.0.1:\(registryPort)")],
-                "status": ["ingress": [["host": .string("127.0.0.1:\(registryPort)")]]],
-            ])
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelbridge-e2e-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let kubeconfig = directory.appendingPathComponent("kubeconfig")
-        try """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: sandbox
-          cluster:
-            server: \(kube.url)
-        contexts:
-        - name: sandbox
-          context:
-            cluster: sandbox
-            user: sandbox
-            namespace: rhdh
-        current-context: sandbox
-        users:
-        - name: sandbox
-          user:
-            token: sandbox-token
-        """.write(to: kubeconfig, atomically: true, encoding: .utf8)
+        let cluster = try await FakeCluster.start()
+        let (kube, registry, kubeconfig) = (cluster.kube, cluster.registry, cluster.kubeconfig)
 
         let locationPort = try freePort()
         let storagePort = try freePort()
         let adminPort = try freePort()
         let probe = Duration.seconds(2)
-        let common = ["KUBECONFIG": kubeconfig.path, "POD_NAMESPACE": "rhdh", "NORMALIZER_FORMAT": "JsonArrayFormat"]
+        let common = ["KUBECONFIG": kubeconfig, "POD_NAMESPACE": "rhdh", "NORMALIZER_FORMAT": "JsonArrayFormat"]
         let storage = try RoleProcess(
             name: "storage-rest", arguments: ["storage-rest", "--address", "127.0.0.1:\(storagePort)"],
             environment: common.merging(
@@ -107,13 +73,11 @@ import Testing
             for role in roles { print("--- \(role.name) output ---\n\(role.log)") }
             for role in roles { role.stop() }
             try await http.shutdown()
-            await registry.stop()
-            await kube.stop()
+            await cluster.stop()
             throw error
         }
         for role in roles { role.stop() }
         try await http.shutdown()
-        await registry.stop()
-        await kube.stop()
+        await cluster.stop()
     }
 }
