@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// Serves one Hummingbird router on a host and port (0 picks a free one) until stopped: the
@@ -17,13 +18,19 @@ public final class SandboxHTTPServer: Sendable {
     private let requestedPort: Int
     private let responder: RouterResponder<BasicRequestContext>
     private let logger: Logger
-    private let lifecycle = Mutex<(port: Int?, task: Task<Void, any Error>?)>((nil, nil))
+    private let lifecycle = Mutex(Lifecycle())
+
+    private struct Lifecycle {
+        var port: Int?
+        var task: Task<Void, any Error>?
+        var group: ServiceGroup?
+    }
 
     public init(router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger? = nil) {
         self.responder = router.buildResponder()
         self.host = host
         self.requestedPort = port
-        // Quiet by default: stopping cancels the server, which Hummingbird reports as an error.
+        // Quiet by default: these servers serve tests and the sandbox, not operators.
         self.logger =
             logger
             ?? {
@@ -53,11 +60,18 @@ public final class SandboxHTTPServer: Sendable {
                 continuation.finish()
             },
             logger: logger)
+        // Run under a service group so stop() shuts down gracefully: cancelling the server task
+        // instead can drop an accepted connection mid-setup, which traps in NIO's debug builds.
+        let group = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             defer { continuation.finish() }
-            try await application.run()
+            try await group.run()
         }
-        lifecycle.withLock { $0.task = task }
+        lifecycle.withLock {
+            $0.task = task
+            $0.group = group
+        }
         for await port in ready {
             lifecycle.withLock { $0.port = port }
             return
@@ -68,11 +82,14 @@ public final class SandboxHTTPServer: Sendable {
 
     /// Stops listening and waits for the server task to end.
     public func stop() async {
-        let task = lifecycle.withLock { state in
-            defer { state.task = nil }
-            return state.task
+        let (task, group) = lifecycle.withLock { state in
+            defer {
+                state.task = nil
+                state.group = nil
+            }
+            return (state.task, state.group)
         }
-        task?.cancel()
+        await group?.triggerGracefulShutdown()
         _ = try? await task?.value
     }
 }
