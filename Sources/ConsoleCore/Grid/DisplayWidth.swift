@@ -11,6 +11,8 @@
 public enum DisplayWidth {
     /// The columns of a whole string.
     public static func of(_ text: some StringProtocol) -> Int {
+        // Printable ASCII, by far the most common, is one column a byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var total = 0
         for character in text { total += of(character) }
         return total

@@ -7,15 +7,11 @@ public enum ColumnLayout {
     /// No column grows past this from its content alone.
     public static let naturalCap = 64
 
-    /// One width per column, `nil` for dropped columns.
-    public static func widths(_ columns: [Column], rows: [TableRow], available: Int) -> [Int?] {
+    /// One width per column from each column's natural width (its widest cell or title, capped
+    /// at ``naturalCap``), `nil` for dropped columns.
+    public static func widths(_ columns: [Column], natural: [Int], available: Int) -> [Int?] {
         guard !columns.isEmpty, available > 0 else { return columns.map { _ in nil } }
-        var natural = columns.map { DisplayWidth.of($0.title) + 1 }
-        for row in rows {
-            for (index, cell) in row.cells.enumerated() where index < natural.count {
-                natural[index] = max(natural[index], min(naturalCap, DisplayWidth.of(cell.text)))
-            }
-        }
+        let natural = columns.indices.map { natural.indices.contains($0) ? natural[$0] : 0 }
         var widths = natural.enumerated().map { max(columns[$0.offset].minWidth, $0.element) }
         var hidden = Set<Int>()
         func total(_ count: Int) -> Int {

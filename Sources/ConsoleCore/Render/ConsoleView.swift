@@ -115,7 +115,7 @@ struct ConsoleRenderer {
         var x = 0
         let current = state.currentTable.view
         for (index, kind) in ViewKind.allCases.enumerated() {
-            let count = TableCatalog.model(kind.rootTable, state: state).rows.count
+            let count = TableCatalog.rowCount(kind.rootTable, state: state)
             let label = " \(index + 1) \(kind.title) \(count) "
             if x + DisplayWidth.of(label) > layout.size.width { break }
             x += grid.write(label, x: x, y: 2, role: kind == current ? .activeTab : .tab)
@@ -143,7 +143,7 @@ struct ConsoleRenderer {
         }
         guard y < inner.maxY else { return }
         let columns = tableView.model.columns
-        let widths = ColumnLayout.widths(columns, rows: tableView.rows, available: inner.width)
+        let widths = ColumnLayout.widths(columns, natural: tableView.naturalWidths, available: inner.width)
         var x = inner.x
         let arrow = tableView.state.ascending ? (ascii ? "^" : "↑") : (ascii ? "v" : "↓")
         for (index, column) in columns.enumerated() {

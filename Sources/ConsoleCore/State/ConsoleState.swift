@@ -101,11 +101,19 @@ public struct Flash: Hashable, Sendable {
 public struct ConsoleState: Hashable, Sendable {
     public var options: ConsoleOptions
     /// The engine's newest snapshot.
-    public var snapshot: EngineSnapshot
+    public var snapshot: EngineSnapshot {
+        didSet { tableMemo.invalidate() }
+    }
     /// Events the console itself produced (action outcomes, refusals), newest last.
-    public var consoleEvents: [EngineEvent] = []
+    public var consoleEvents: [EngineEvent] = [] {
+        didSet { tableMemo.invalidate() }
+    }
     /// The time of the last tick (or snapshot, before the first tick).
-    public var now: Timestamp
+    public var now: Timestamp {
+        didSet { tableMemo.invalidate() }
+    }
+    /// Tables built from the three above, kept until one of them changes (not part of the value).
+    public private(set) var tableMemo = TableMemo()
     /// The terminal size of the last resize; page sizes for scrolling use it.
     public var size: Size
     /// The navigation stack; never empty, and its first level is a table.

@@ -78,26 +78,44 @@ public struct RowFilter: Hashable, Sendable {
 
     /// True when `row` passes the filter.
     public func matches(_ row: TableRow) -> Bool {
-        let result: Bool
-        switch kind {
-        case .all: return true
-        case .substring(let needle):
-            result = row.cells.contains { $0.text.lowercased().contains(needle) }
-        case .regex(let pattern):
-            let regex = (try? Regex(pattern))?.ignoresCase()
-            result = regex.map { regex in row.cells.contains { $0.text.contains(regex) } } ?? false
-        case .fuzzy(let needle):
-            result = row.cells.contains { RowFilter.fuzzyMatch(needle, in: $0.text.lowercased()) }
-        case .labels(let terms):
-            result = terms.allSatisfy { term in
-                switch term {
-                case .equals(let key, let value): row.labels[key] == value
-                case .notEquals(let key, let value): row.labels[key] != value
-                case .exists(let key): row.labels[key] != nil
-                }
+        Compiled(self).matches(row)
+    }
+
+    /// A filter ready to test many rows: its regular expression compiled once.
+    struct Compiled {
+        let filter: RowFilter
+        let regex: Regex<AnyRegexOutput>?
+
+        init(_ filter: RowFilter) {
+            self.filter = filter
+            if case .regex(let pattern) = filter.kind {
+                regex = (try? Regex(pattern))?.ignoresCase()
+            } else {
+                regex = nil
             }
         }
-        return result != inverted
+
+        func matches(_ row: TableRow) -> Bool {
+            let result: Bool
+            switch filter.kind {
+            case .all: return true
+            case .substring(let needle):
+                result = row.cells.contains { $0.text.lowercased().contains(needle) }
+            case .regex:
+                result = regex.map { regex in row.cells.contains { $0.text.contains(regex) } } ?? false
+            case .fuzzy(let needle):
+                result = row.cells.contains { RowFilter.fuzzyMatch(needle, in: $0.text.lowercased()) }
+            case .labels(let terms):
+                result = terms.allSatisfy { term in
+                    switch term {
+                    case .equals(let key, let value): row.labels[key] == value
+                    case .notEquals(let key, let value): row.labels[key] != value
+                    case .exists(let key): row.labels[key] != nil
+                    }
+                }
+            }
+            return result != filter.inverted
+        }
     }
 
     /// True when the characters of `needle` appear in `haystack` in order.

@@ -15,6 +15,20 @@ public enum TableCatalog {
         }
     }
 
+    /// How many rows ``model(_:state:)`` would have, without building them (the view tabs).
+    public static func rowCount(_ table: TableID, state: ConsoleState) -> Int {
+        let snapshot = state.snapshot
+        switch table {
+        case .models: return snapshot.models.count
+        case .endpoints: return snapshot.endpoints.count
+        case .techDocs: return snapshot.techDocs.count
+        case .cacheShards: return snapshot.cache.shards.count
+        case .cacheEntries(let shard): return snapshot.cache.shards.first { $0.name == shard }?.entries.count ?? 0
+        case .backstage: return snapshot.backstage.fetches.count
+        case .events: return snapshot.events.count + state.consoleEvents.count
+        }
+    }
+
     /// The sort a table starts with: by name, events newest first.
     public static func defaultState(for table: TableID) -> TableState {
         switch table {

@@ -10,24 +10,23 @@ public struct TableView: Hashable, Sendable {
     public var state: TableState
     public var filter: RowFilter
 
-    /// Filters, sorts and resolves the selection of `table` in `consoleState`.
+    /// The natural width of each column over the filtered rows (header included), for
+    /// ``ColumnLayout``.
+    public var naturalWidths: [Int]
+
+    /// Filters, sorts and resolves the selection of `table` in `consoleState`. The table itself,
+    /// its sort orders and the last filter's rows are reused while the data is unchanged.
     public init(_ table: TableID, in consoleState: ConsoleState) {
         self.table = table
-        model = TableCatalog.model(table, state: consoleState)
+        let prepared = PreparedTable.of(table, in: consoleState)
+        model = prepared.model
         state = consoleState.tableState(table)
         filter = RowFilter(parsing: state.filter)
-        let filter = self.filter
         let column = min(max(0, state.sortColumn), max(0, model.columns.count - 1))
-        let ascending = state.ascending
-        let indexed = model.rows.enumerated().filter { filter.matches($0.element) }
-        rows = indexed.sorted { left, right in
-            let a = left.element.cells.indices.contains(column) ? left.element.cells[column].sort : .missing
-            let b = right.element.cells.indices.contains(column) ? right.element.cells[column].sort : .missing
-            if a == b { return left.offset < right.offset }
-            if a == .missing { return false }
-            if b == .missing { return true }
-            return ascending ? a < b : b < a
-        }.map(\.element)
+        let filtered = prepared.filtered(
+            filter, text: state.filter, order: PreparedTable.SortOrder(column: column, ascending: state.ascending))
+        rows = filtered.rows
+        naturalWidths = filtered.naturalWidths
         if rows.isEmpty {
             selected = nil
         } else if let id = state.selectedID, let index = rows.firstIndex(where: { $0.id == id }) {
