@@ -84,6 +84,14 @@ struct Bench: AsyncParsableCommand {
                     note: "p95 of \(samples.total.count) keystrokes (update + view, 160×48); median "
                         + String(format: "%.2f", Statistics.median(samples.total)) + " ms, of which update "
                         + String(format: "%.2f", Statistics.median(samples.update)) + " ms"))
+            progress("console: first frame after the engine's first snapshot, 10,000 rows")
+            let firstFrames = ConsoleBench(rows: 10_000).firstFrame(trials: quick ? 3 : 7)
+            figures.append(
+                BenchFigure(
+                    name: "console first frame after the first snapshot, 10,000 models",
+                    value: Statistics.median(firstFrames), unit: "ms", target: 300, direction: .atMost,
+                    note: "median of \(firstFrames.count) new consoles (update with the snapshot + view, 160×48); "
+                        + "slowest " + String(format: "%.2f", firstFrames.max() ?? 0) + " ms"))
         }
 
         if sections.contains(.store) {

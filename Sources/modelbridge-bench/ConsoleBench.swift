@@ -38,6 +38,24 @@ struct ConsoleBench {
         return samples
     }
 
+    /// Milliseconds from the engine's first snapshot to the first frame (`update` with the
+    /// snapshot, then `view`), each trial with a new console and a new snapshot.
+    func firstFrame(trials: Int) -> [Double] {
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        for trial in 0..<trials {
+            let snapshot = EngineSnapshot(
+                takenAt: Timestamp(secondsSince1970: 1_750_000_000 + Double(trial)), models: models())
+            var state = ConsoleState(size: size)
+            let started = clock.now
+            _ = update(&state, .snapshot(snapshot))
+            let frame = view(state, size)
+            samples.append((clock.now - started).seconds * 1000)
+            precondition(!frame.text.isEmpty)
+        }
+        return samples
+    }
+
     private func models() -> [ModelRow] {
         (0..<rows).map { index in
             let name = "scale-model-" + String(format: "%05d", index / 2 + 1)
