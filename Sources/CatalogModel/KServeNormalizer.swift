@@ -19,8 +19,11 @@ public struct KServeNormalizer: Sendable {
     }
 
     /// Builds the document of one inference service. Readiness is the caller's decision
-    /// (`KServeReadiness`); this renders whatever it is given.
-    public func normalize(_ service: KServeInferenceService, cluster: ClusterView) -> NormalizedDocument {
+    /// (`KServeReadiness`); this renders whatever it is given. Without `includingLegacyYAML`
+    /// the document's ``NormalizedDocument/legacyYAML`` is left empty (callers serving JSON).
+    public func normalize(_ service: KServeInferenceService, cluster: ClusterView, includingLegacyYAML: Bool = true)
+        -> NormalizedDocument
+    {
         let annotation = { (key: String) -> String? in service.annotations[PropertyKey.annotation(key)] }
         let owner = BackstageRules.ownerName(
             annotation(PropertyKey.owner),
@@ -66,6 +69,6 @@ public struct KServeNormalizer: Sendable {
         return NormalizedDocument(
             key: ImportKey.kserve(namespace: service.namespace, name: service.name), document: document, epoch: "",
             modelCard: nil, reconcilerType: .kserve,
-            legacyYAML: LegacyCatalogInfo.kserveYAML(service, document: document))
+            legacyYAML: includingLegacyYAML ? LegacyCatalogInfo.kserveYAML(service, document: document) : "")
     }
 }

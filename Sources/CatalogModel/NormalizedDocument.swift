@@ -27,7 +27,8 @@ public struct NormalizedDocument: Hashable, Sendable {
     public var epoch: String
     public var modelCard: ModelCard?
     public var reconcilerType: ReconcilerType
-    /// The legacy catalog-info YAML of the same inputs.
+    /// The legacy catalog-info YAML of the same inputs; empty when the normalizer was asked for
+    /// JSON only.
     public var legacyYAML: String
 
     /// The body `location` serves, in the given format.

@@ -59,8 +59,12 @@ public struct RegistryNormalizer: Sendable {
         ImportKey.registry(registry: registry, model: model.name, version: version.name)
     }
 
-    /// Builds the document of one model version.
-    public func normalize(_ input: RegistryVersionInput, cluster: ClusterView) -> NormalizedDocument {
+    /// Builds the document of one model version. Without `includingLegacyYAML` the document's
+    /// ``NormalizedDocument/legacyYAML`` is left empty: rendering YAML costs most of the time of
+    /// a document, so callers serving JSON skip it.
+    public func normalize(_ input: RegistryVersionInput, cluster: ClusterView, includingLegacyYAML: Bool = true)
+        -> NormalizedDocument
+    {
         let model = input.model
         let version = input.version
         let property = { (key: String) -> String? in
@@ -126,9 +130,10 @@ public struct RegistryNormalizer: Sendable {
             key: key, document: document,
             epoch: newestEpoch([version.lastUpdateTimeSinceEpoch, model.lastUpdateTimeSinceEpoch]),
             modelCard: modelCard, reconcilerType: .kubeflow,
-            legacyYAML: LegacyCatalogInfo.registryYAML(
-                input, document: document, owner: owner, lifecycle: lifecycle, cluster: cluster,
-                server: resolveServer(input, cluster: cluster)))
+            legacyYAML: includingLegacyYAML
+                ? LegacyCatalogInfo.registryYAML(
+                    input, document: document, owner: owner, lifecycle: lifecycle, cluster: cluster,
+                    server: resolveServer(input, cluster: cluster)) : "")
     }
 
     /// The KServe object that serves this version, matched by labels before any name (B25)

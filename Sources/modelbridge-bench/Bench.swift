@@ -171,7 +171,8 @@ struct Bench: AsyncParsableCommand {
                     BenchFigure(
                         name: name, value: outcome.resyncSeconds, unit: "s", target: 120, direction: .atMost,
                         note: "completed: \(BenchFigure.grouped(outcome.expectedDocuments)) documents served; "
-                            + "\(BenchFigure.grouped(outcome.registryRequests)) registry requests"))
+                            + "\(BenchFigure.grouped(outcome.registryRequests)) registry requests; "
+                            + outcome.phases.summary))
                 figures.append(
                     BenchFigure(
                         name: "peak resident memory, modelbridge all, \(BenchFigure.grouped(large)) models",
@@ -194,7 +195,8 @@ struct Bench: AsyncParsableCommand {
             BenchFigure(
                 name: "full resync, \(models) models × 2 versions", value: outcome.resyncSeconds, unit: "s", target: 10,
                 direction: .atMost,
-                note: "process start → location lists all \(BenchFigure.grouped(outcome.expectedDocuments))"),
+                note: "process start → location lists all \(BenchFigure.grouped(outcome.expectedDocuments)); "
+                    + outcome.phases.summary),
             BenchFigure(
                 name: "full resync registry requests, \(models) models", value: Double(outcome.registryRequests),
                 unit: "requests", target: budget, direction: .atMost,

@@ -4,6 +4,7 @@ import KubeAPI
 import Logging
 import RegistryAPI
 import Sandbox
+import Synchronization
 
 /// The figures of the whole engine: the real `modelbridge all` release binary (storage in memory)
 /// against an in-process ``SandboxPlatform`` with `SandboxScenario.empty.scaled(models:)`.
@@ -27,10 +28,33 @@ struct EngineBench {
         var resyncSeconds: Double
         var registryRequests: Int
         var artifactCalls: Int
+        var phases = ResyncPhases()
         var peakMiB: Double?
         var idleRequestsPerProbe: Double?
         var changeLatencies: [Double] = []
         var readyLatencies: [Double] = []
+    }
+
+    /// When the resync reached each stage, in seconds since the process started, sampled at
+    /// every poll of `/list` (so to within one poll interval), and what the polling itself cost.
+    struct ResyncPhases: Sendable {
+        var firstRegistryRequest: Double?
+        var lastArtifactCall: Double?
+        var firstDocument: Double?
+        var polls = 0
+        var pollSeconds = 0.0
+        /// CPU seconds of the `all` child and of this process (the fakes and the polling) during the resync.
+        var engineCPU: Double?
+        var benchCPU: Double?
+
+        /// One line for the figure's note.
+        var summary: String {
+            func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f s", $0) } ?? "—" }
+            return "first registry request \(seconds(firstRegistryRequest)), last artifact call "
+                + "\(seconds(lastArtifactCall)), first document listed \(seconds(firstDocument)); "
+                + "\(polls) /list polls took \(String(format: "%.1f", pollSeconds)) s; CPU: modelbridge all "
+                + "\(seconds(engineCPU)), bench process (fakes + polling) \(seconds(benchCPU))"
+        }
     }
 
     /// Runs one engine at `scale`; with `trials` > 0 also the idle and latency measurements.
@@ -44,7 +68,9 @@ struct EngineBench {
             configuration: SandboxConfiguration(
                 scenario: scenario, stateDirectory: stateDirectory, readyDelay: .zero, backstagePolls: false),
             logger: logger)
+        let seeding = ContinuousClock.now
         try await platform.start()
+        progress(String(format: "sandbox seeded and started in %.1f s", (ContinuousClock.now - seeding).seconds))
         do {
             let outcome = try await measure(
                 platform: platform, stateDirectory: stateDirectory, expected: expected, scale: scale, trials: trials,
@@ -69,6 +95,7 @@ struct EngineBench {
         progress("starting modelbridge all; waiting until location lists \(BenchFigure.grouped(expected)) documents")
         let clock = ContinuousClock()
         let started = clock.now
+        let benchCPUBefore = ProcessProbe.cpuSeconds(pid: getpid())
         let engine = try ChildProcess(
             binary: binary,
             arguments: [
@@ -84,19 +111,47 @@ struct EngineBench {
             logDirectory: workDirectory)
         defer { engine.stop() }
         let http = self.http
+        let recorder = PhaseRecorder()
         do {
             try await waitUntil(
                 "location lists \(expected) documents", timeout: .seconds(max(60, scale / 30)),
                 interval: .milliseconds(50)
-            ) { await http.listCount(locationURL) == expected }
+            ) {
+                let polled = clock.now
+                let listed = await http.listCount(locationURL)
+                let now = clock.now
+                let elapsed = (now - started).seconds
+                let requests = logs.map(\.count).reduce(0, +)
+                // Only the per-version calls: the change probe also reads `/model_artifacts`.
+                let artifacts = logs.map { $0.count(where: { $0.path.hasSuffix("/artifacts") }) }.reduce(0, +)
+                recorder.state.withLock { state in
+                    let grew = artifacts > state.artifactCalls
+                    state.artifactCalls = artifacts
+                    var phases = state.phases
+                    defer { state.phases = phases }
+                    phases.polls += 1
+                    phases.pollSeconds += (now - polled).seconds
+                    if requests > 0, phases.firstRegistryRequest == nil { phases.firstRegistryRequest = elapsed }
+                    if grew { phases.lastArtifactCall = elapsed }
+                    if (listed ?? 0) > 0, phases.firstDocument == nil { phases.firstDocument = elapsed }
+                }
+                return listed == expected
+            }
         } catch {
             throw BenchError("\(error)\n--- modelbridge all ---\n\(engine.logTail)")
         }
         let resync = (clock.now - started).seconds
+        recorder.state.withLock { state in
+            state.phases.engineCPU = ProcessProbe.cpuSeconds(pid: engine.pid)
+            if let before = benchCPUBefore, let after = ProcessProbe.cpuSeconds(pid: getpid()) {
+                state.phases.benchCPU = after - before
+            }
+        }
         let records = logs.flatMap(\.records)
         var outcome = Outcome(
             expectedDocuments: expected, resyncSeconds: resync, registryRequests: records.count,
-            artifactCalls: records.filter { $0.path.contains("artifacts") }.count)
+            artifactCalls: records.filter { $0.path.contains("artifacts") }.count,
+            phases: recorder.state.withLock { $0.phases })
         guard trials > 0 else {
             outcome.peakMiB = ProcessProbe.peakResidentMiB(pid: engine.pid)
             return outcome
@@ -176,4 +231,9 @@ struct EngineBench {
         }
         return value
     }
+}
+
+/// What the polls of one resync saw so far.
+private final class PhaseRecorder: Sendable {
+    let state = Mutex((phases: EngineBench.ResyncPhases(), artifactCalls: 0))
 }

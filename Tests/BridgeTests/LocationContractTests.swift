@@ -197,4 +197,24 @@ import Testing
             }
         }
     }
+
+    @Test func theListServedAfterAChangeIncludesThatChange() throws {
+        let index = LocationIndex(format: .jsonArray)
+        index.markLoaded()
+        func uris() throws -> [String] {
+            struct List: Decodable { var uris: [String] }
+            let body = try #require(index.listBody())
+            return try JSONDecoder().decode(List.self, from: Data(body.readableBytesView)).uris
+        }
+        let alpha = Sample.registryDocument(model: "alpha", version: "v1")
+        let beta = Sample.registryDocument(model: "beta", version: "v1")
+        #expect(try uris() == [])
+        try index.upsert(key: beta.key.key, body: UpsertBody(beta, format: .jsonArray))
+        #expect(try uris() == [beta.key.uri(format: .jsonArray)])
+        // The list is cached between changes; each addition and removal must still show at once.
+        try index.upsert(key: alpha.key.key, body: UpsertBody(alpha, format: .jsonArray))
+        #expect(try uris() == [alpha.key.uri(format: .jsonArray), beta.key.uri(format: .jsonArray)])
+        try index.remove(key: beta.key.key)
+        #expect(try uris() == [alpha.key.uri(format: .jsonArray)])
+    }
 }

@@ -246,4 +246,25 @@ import Testing
         #expect(documents[0]["metadata"]?["links"]?.arrayValue?.first?["url"]?.stringValue == "https://kserve.com")
         #expect(try produced.body(format: .catalogInfoYaml).count > 100)
     }
+
+    @Test func skippingTheLegacyYamlLeavesItEmptyAndTheJsonDocumentUnchanged() throws {
+        let mnist = try MnistScenario()
+        let input = mnist.input(version: mnist.versions[0])
+        let cluster = ClusterView(inferenceServices: [])
+        let normalizer = RegistryNormalizer(settings: settings)
+        let full = normalizer.normalize(input, cluster: cluster)
+        let jsonOnly = normalizer.normalize(input, cluster: cluster, includingLegacyYAML: false)
+        #expect(!full.legacyYAML.isEmpty && jsonOnly.legacyYAML.isEmpty)
+        #expect(try jsonOnly.body(format: .jsonArray) == full.body(format: .jsonArray))
+        #expect(jsonOnly.key == full.key && jsonOnly.epoch == full.epoch && jsonOnly.modelCard == full.modelCard)
+
+        let service = try Fixtures.kserve("controller-test.foo.bar.ready")
+        let kserve = KServeNormalizer(settings: settings)
+        let served = ClusterView(inferenceServices: [service])
+        let kserveJSONOnly = kserve.normalize(service, cluster: served, includingLegacyYAML: false)
+        #expect(kserveJSONOnly.legacyYAML.isEmpty)
+        #expect(
+            try kserveJSONOnly.body(format: .jsonArray)
+                == kserve.normalize(service, cluster: served).body(format: .jsonArray))
+    }
 }

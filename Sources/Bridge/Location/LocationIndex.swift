@@ -75,7 +75,8 @@ public final class LocationIndex: Sendable {
         var loaded = false
         var entries: [String: Entry] = [:]
         var cards: [String: Card] = [:]
-        var listBody = ByteBuffer(string: #"{"uris":[]}"#)
+        /// The serialised `/list`; `nil` after a key was added or removed, until the next read.
+        var listBody: ByteBuffer?
         var lastListFetch: Date?
         var listFetchCount = 0
         var documentFetches: [String: FetchRecord] = [:]
@@ -129,7 +130,8 @@ public final class LocationIndex: Sendable {
                 key: key, uri: key.uri(format: format), body: bytes, epoch: body.lastUpdateTimeSinceEpoch,
                 modelCardKey: cardKey, updatedAt: now)
             if let oldCard = previous?.modelCardKey, oldCard != cardKey { Self.dropCardIfUnused(oldCard, &state) }
-            if previous == nil { Self.rebuildList(&state, format: format) }
+            // Serialising the list on every new key made a resync quadratic; the next read does it.
+            if previous == nil { state.listBody = nil }
             return previous == nil ? .created : .updated
         }
     }
@@ -143,7 +145,7 @@ public final class LocationIndex: Sendable {
             guard let removed = state.entries.removeValue(forKey: rawKey) else { return false }
             state.documentFetches[removed.uri] = nil
             if let card = removed.modelCardKey { Self.dropCardIfUnused(card, &state) }
-            Self.rebuildList(&state, format: format)
+            state.listBody = nil
             return true
         }
     }
@@ -181,11 +183,17 @@ public final class LocationIndex: Sendable {
     public var isLoaded: Bool { state.withLock { $0.loaded } }
 
     /// The `/list` body, or `nil` while not loaded (the caller answers 503, C5). Records the poll.
+    /// The body is serialised on the first read after the key set changed and reused until the
+    /// next change.
     public func listBody(now: Date = Date()) -> ByteBuffer? {
         state.withLock { state in
             state.lastListFetch = now
             state.listFetchCount += 1
-            return state.loaded ? state.listBody : nil
+            guard state.loaded else { return nil }
+            if let body = state.listBody { return body }
+            let body = Self.serialiseList(state.entries)
+            state.listBody = body
+            return body
         }
     }
 
@@ -249,13 +257,13 @@ public final class LocationIndex: Sendable {
         }
     }
 
-    private static func rebuildList(_ state: inout State, format: NormalizerFormat) {
+    private static func serialiseList(_ entries: [String: Entry]) -> ByteBuffer {
         struct ListBody: Encodable { var uris: [String] }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let uris = state.entries.values.map(\.uri).sorted()
+        let uris = entries.values.map(\.uri).sorted()
         let data = (try? encoder.encode(ListBody(uris: uris))) ?? Data(#"{"uris":[]}"#.utf8)
-        state.listBody = ByteBuffer(bytes: data)
+        return ByteBuffer(bytes: data)
     }
 
     private static func dropCardIfUnused(_ cardKey: String, _ state: inout State) {

@@ -386,10 +386,12 @@ public actor NormalizerController {
     func render(services: [KServeInferenceService], view: ClusterView) -> [String: NormalizedDocument] {
         var desired: [String: NormalizedDocument] = [:]
         let registryNormalizer = RegistryNormalizer(settings: configuration.settings)
+        // Only the YAML format serves the legacy YAML, and rendering it dominated a resync.
+        let yaml = configuration.format == .catalogInfoYaml
         for snapshot in snapshots.values {
             for (model, version) in snapshot.liveVersions {
                 let document = registryNormalizer.normalize(
-                    snapshot.input(model: model, version: version), cluster: view)
+                    snapshot.input(model: model, version: version), cluster: view, includingLegacyYAML: yaml)
                 desired[document.key.key] = document
             }
         }
@@ -399,7 +401,7 @@ public actor NormalizerController {
             if registriesKnown, KServeNormalizer.isRegistryManaged(service) { continue }
             let key = ImportKey.kserve(namespace: service.namespace, name: service.name).key
             if KServeReadiness.isReady(service) {
-                desired[key] = kserve.normalize(service, cluster: view)
+                desired[key] = kserve.normalize(service, cluster: view, includingLegacyYAML: yaml)
             } else if let previous = documents[key] {
                 // Not ready any more: keep what was published (upstream did too) rather than vanish.
                 desired[key] = previous

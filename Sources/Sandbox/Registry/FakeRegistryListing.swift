@@ -94,6 +94,57 @@ struct FakeRegistryListRequest: Sendable {
         return ListPage(items: pageItems.map(\.item), nextPageToken: token, pageSize: pageSize, size: pageItems.count)
     }
 
+    /// One page of `table`, only the entities `including` accepts. In id order without
+    /// `filterQuery` (every full read) it starts at the cursor by binary search and reads just
+    /// the page (plus the entities `including` skips); other orders filter and sort the table.
+    func page<E: RegistryEntity>(of table: FakeRegistryTable<E>, including: (E) -> Bool = { _ in true }) -> ListPage<E>
+    {
+        guard orderBy == .id, filter == nil else {
+            return page(of: table.ordered.filter(including))
+        }
+        // With `orderBy=ID` an entity's sort key is (id, id), so the id order is the key order.
+        let ids = table.ids
+        var index: Int
+        let step: Int
+        if descending {
+            step = -1
+            index = ids.count - 1
+            if let cursor {
+                let after = SortKey(value: sortValue(fromToken: cursor.value), id: cursor.id)
+                index = ids.partitioningIndex { Self.idKey($0) >= after } - 1
+            }
+        } else {
+            step = 1
+            index = 0
+            if let cursor {
+                let after = SortKey(value: sortValue(fromToken: cursor.value), id: cursor.id)
+                index = ids.partitioningIndex { Self.idKey($0) > after }
+            }
+        }
+        let limit = pageSize > 0 ? pageSize : Int.max
+        var items: [E] = []
+        var more = false
+        while ids.indices.contains(index) {
+            if let entity = table.entity(at: index), including(entity) {
+                guard items.count < limit else {
+                    more = true
+                    break
+                }
+                items.append(entity)
+            }
+            index += step
+        }
+        var token = ""
+        if more, let last = items.last {
+            token = Self.encodeToken(page: pageNumber, key: sortKey(last))
+        }
+        return ListPage(items: items, nextPageToken: token, pageSize: pageSize, size: items.count)
+    }
+
+    private static func idKey(_ id: Int64) -> SortKey {
+        SortKey(value: .number(id), id: id)
+    }
+
     // MARK: Sorting
 
     enum SortValue: Comparable, Sendable {

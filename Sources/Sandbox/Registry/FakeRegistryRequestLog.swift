@@ -42,6 +42,11 @@ public final class FakeRegistryRequestLog: Sendable {
     /// How many requests so far.
     public var count: Int { entries.withLock { $0.count } }
 
+    /// How many requests so far satisfy `predicate` (without copying the log).
+    public func count(where predicate: (FakeRegistryRequestRecord) -> Bool) -> Int {
+        entries.withLock { $0.reduce(0) { predicate($1) ? $0 + 1 : $0 } }
+    }
+
     /// Forgets every request.
     public func clear() {
         entries.withLock { $0.removeAll() }

@@ -86,7 +86,7 @@ public final class FakeRegistryServer: Sendable {
     private func addRegisteredModelRoutes(_ api: RouterGroup<BasicRequestContext>) {
         let store = self.store
         api.get("registered_models") { request, _ in
-            try self.list(store.registeredModels(), request)
+            try self.list(request) { store.page(\.registeredModels, $0) }
         }
         api.post("registered_models") { request, _ in
             let body = try await FakeRegistryResponses.decodeBody(RegisteredModel.self, from: request)
@@ -120,7 +120,7 @@ public final class FakeRegistryServer: Sendable {
     private func addModelVersionRoutes(_ api: RouterGroup<BasicRequestContext>) {
         let store = self.store
         api.get("model_versions") { request, _ in
-            try self.list(store.modelVersions(), request)
+            try self.list(request) { store.page(\.modelVersions, $0) }
         }
         api.post("model_versions") { request, _ in
             let body = try await FakeRegistryResponses.decodeBody(ModelVersion.self, from: request)
@@ -161,7 +161,9 @@ public final class FakeRegistryServer: Sendable {
     private func addArtifactRoutes(_ api: RouterGroup<BasicRequestContext>) {
         let store = self.store
         api.get("model_artifacts") { request, _ in
-            try self.list(store.modelArtifacts(), request)
+            try self.list(request) {
+                store.page(\.artifacts, $0) { $0.artifactType == ModelArtifact.modelArtifactType }
+            }
         }
         api.post("model_artifacts") { request, _ in
             var body = try await FakeRegistryResponses.decodeBody(ModelArtifact.self, from: request)
@@ -193,7 +195,8 @@ public final class FakeRegistryServer: Sendable {
             )
         }
         api.get("artifacts") { request, _ in
-            try self.list(Self.byArtifactType(store.artifacts(), request), request)
+            let type = FakeRegistryQuery(rawQuery: request.uri.query)["artifactType"]
+            return try self.list(request) { store.page(\.artifacts, $0) { type == nil || $0.artifactType == type } }
         }
         api.post("artifacts") { request, _ in
             let body = try await FakeRegistryResponses.decodeBody(ModelArtifact.self, from: request)
@@ -224,7 +227,7 @@ public final class FakeRegistryServer: Sendable {
     private func addServingRoutes(_ api: RouterGroup<BasicRequestContext>) {
         let store = self.store
         api.get("serving_environments") { request, _ in
-            try self.list(store.servingEnvironments(), request)
+            try self.list(request) { store.page(\.servingEnvironments, $0) }
         }
         api.post("serving_environments") { request, _ in
             let body = try await FakeRegistryResponses.decodeBody(ServingEnvironment.self, from: request)
@@ -254,7 +257,7 @@ public final class FakeRegistryServer: Sendable {
             )
         }
         api.get("inference_services") { request, _ in
-            try self.list(store.inferenceServices(), request)
+            try self.list(request) { store.page(\.inferenceServices, $0) }
         }
         api.post("inference_services") { request, _ in
             let body = try await FakeRegistryResponses.decodeBody(InferenceService.self, from: request)
@@ -300,13 +303,21 @@ public final class FakeRegistryServer: Sendable {
 
     // MARK: Listing
 
+    /// A nested list: its items are few, so they are paged from an array.
     private func list<E: RegistryEntity>(_ items: [E], _ request: Request) throws -> Response {
+        try list(request) { $0.page(of: items) }
+    }
+
+    /// A list answered by `page`, after the paging parameters are checked and page faults applied.
+    private func list<E: RegistryEntity>(_ request: Request, _ page: (FakeRegistryListRequest) -> ListPage<E>) throws
+        -> Response
+    {
         let query = FakeRegistryQuery(rawQuery: request.uri.query)
         let listing = try FakeRegistryListRequest(query: query, filterMode: filterQueryMode)
         if let status = faults.pageFault(page: listing.pageNumber, path: request.uri.path) {
             throw FakeRegistryError(status: status, message: "injected failure on page \(listing.pageNumber)")
         }
-        return try FakeRegistryResponses.json(listing.page(of: items))
+        return try FakeRegistryResponses.json(page(listing))
     }
 
     /// The `name` and `externalId` filters of nested lists.

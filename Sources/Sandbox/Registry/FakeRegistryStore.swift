@@ -35,7 +35,7 @@ public final class FakeRegistryStore: Sendable {
             guard let name = body.name, !name.isEmpty else {
                 throw .missingField("missing required property 'name' in RegisteredModel")
             }
-            if state.registeredModels.values.contains(where: { $0.name == name }) {
+            if state.registeredModelNames.contains(name) {
                 throw .conflict("registered model with name \(name) already exists")
             }
             try state.checkExternalId(body.externalId)
@@ -45,7 +45,9 @@ public final class FakeRegistryStore: Sendable {
             model.customProperties = body.customProperties ?? [:]
             model.createTimeSinceEpoch = stamp
             model.lastUpdateTimeSinceEpoch = stamp
-            state.registeredModels[model.id!] = model
+            state.registeredModels.insert(model)
+            state.registeredModelNames.insert(name)
+            state.useExternalId(model.externalId)
             return model
         }
     }
@@ -60,6 +62,7 @@ public final class FakeRegistryStore: Sendable {
                 throw .notFound("registered model by id \(id) not found")
             }
             try state.checkExternalId(patch.externalId, except: model.externalId)
+            state.replaceExternalId(model.externalId, with: patch.externalId)
             model.description = patch.description ?? model.description
             model.externalId = patch.externalId ?? model.externalId
             model.owner = patch.owner ?? model.owner
@@ -82,7 +85,7 @@ public final class FakeRegistryStore: Sendable {
 
     /// Every registered model, in id order.
     public func registeredModels() -> [RegisteredModel] {
-        state.withLock { FakeRegistryState.ordered($0.registeredModels) }
+        state.withLock { $0.registeredModels.ordered }
     }
 
     /// One registered model, or 404.
@@ -96,7 +99,8 @@ public final class FakeRegistryStore: Sendable {
     /// `GET /registered_model?name=&externalId=`: exactly one match, else 404.
     public func findRegisteredModel(name: String?, externalId: String?) throws(FakeRegistryError) -> RegisteredModel {
         try findOne(
-            registeredModels(), what: "registered models", name: name, externalId: externalId, parentResourceId: nil
+            state.withLock { Array($0.registeredModels.values) }, what: "registered models", name: name,
+            externalId: externalId, parentResourceId: nil
         ) { _ in true }
     }
 
@@ -115,7 +119,7 @@ public final class FakeRegistryStore: Sendable {
             guard state.registeredModels[modelId] != nil else {
                 throw .notFound("registered model by id \(modelId) not found")
             }
-            if state.modelVersions.values.contains(where: { $0.registeredModelId == modelId && $0.name == name }) {
+            if state.versionNamesByModel[modelId]?.contains(name) == true {
                 throw .conflict("model version with name \(name) already exists in registered model \(modelId)")
             }
             try state.checkExternalId(body.externalId)
@@ -125,7 +129,10 @@ public final class FakeRegistryStore: Sendable {
             version.customProperties = body.customProperties ?? [:]
             version.createTimeSinceEpoch = stamp
             version.lastUpdateTimeSinceEpoch = stamp
-            state.modelVersions[version.id!] = version
+            state.modelVersions.insert(version)
+            state.versionNamesByModel[modelId, default: []].insert(name)
+            state.versionIdsByModel[modelId, default: []].append(version.id!)
+            state.useExternalId(version.externalId)
             return version
         }
     }
@@ -137,6 +144,7 @@ public final class FakeRegistryStore: Sendable {
                 throw .notFound("model version by id \(id) not found")
             }
             try state.checkExternalId(patch.externalId, except: version.externalId)
+            state.replaceExternalId(version.externalId, with: patch.externalId)
             version.description = patch.description ?? version.description
             version.externalId = patch.externalId ?? version.externalId
             version.author = patch.author ?? version.author
@@ -150,13 +158,18 @@ public final class FakeRegistryStore: Sendable {
 
     /// Every model version, in id order.
     public func modelVersions() -> [ModelVersion] {
-        state.withLock { FakeRegistryState.ordered($0.modelVersions) }
+        state.withLock { $0.modelVersions.ordered }
     }
 
     /// The versions of one model, or 404 when the model does not exist.
     public func modelVersions(ofModel modelId: String) throws(FakeRegistryError) -> [ModelVersion] {
-        _ = try registeredModel(id: modelId)
-        return modelVersions().filter { $0.registeredModelId == modelId }
+        let versions = state.withLock { state -> [ModelVersion]? in
+            guard state.registeredModels[modelId] != nil else { return nil }
+            // Ids are appended as versions are created, so the list is already in id order.
+            return (state.versionIdsByModel[modelId] ?? []).compactMap { state.modelVersions[$0] }
+        }
+        guard let versions else { throw .notFound("registered model by id \(modelId) not found") }
+        return versions
     }
 
     /// One model version, or 404.
@@ -172,7 +185,8 @@ public final class FakeRegistryStore: Sendable {
         throws(FakeRegistryError) -> ModelVersion
     {
         try findOne(
-            modelVersions(), what: "model versions", name: name, externalId: externalId,
+            state.withLock { Array($0.modelVersions.values) }, what: "model versions", name: name,
+            externalId: externalId,
             parentResourceId: parentResourceId
         ) { $0.registeredModelId == parentResourceId }
     }
@@ -200,7 +214,7 @@ public final class FakeRegistryStore: Sendable {
                 return (try state.insertArtifact(body, versionId: versionId, stamp: stamp), true)
             }
             let updated = try state.mergeArtifact(id: id, body, stamp: stamp)
-            state.artifactVersion[id] = versionId
+            state.link(artifactId: id, toVersion: versionId)
             return (updated, false)
         }
     }
@@ -214,7 +228,7 @@ public final class FakeRegistryStore: Sendable {
 
     /// Every artifact (model and doc), in id order.
     public func artifacts() -> [ModelArtifact] {
-        state.withLock { FakeRegistryState.ordered($0.artifacts) }
+        state.withLock { $0.artifacts.ordered }
     }
 
     /// Every model artifact, in id order.
@@ -224,9 +238,12 @@ public final class FakeRegistryStore: Sendable {
 
     /// The artifacts linked to one version, or 404 when the version does not exist.
     public func artifacts(ofVersion versionId: String) throws(FakeRegistryError) -> [ModelArtifact] {
-        _ = try modelVersion(id: versionId)
-        let links = state.withLock { $0.artifactVersion }
-        return artifacts().filter { links[$0.id ?? ""] == versionId }
+        let artifacts = state.withLock { state -> [ModelArtifact]? in
+            guard state.modelVersions[versionId] != nil else { return nil }
+            return state.artifactsOfVersion(versionId)
+        }
+        guard let artifacts else { throw .notFound("model version by id \(versionId) not found") }
+        return artifacts
     }
 
     /// One artifact, or 404.
@@ -242,8 +259,8 @@ public final class FakeRegistryStore: Sendable {
     public func findArtifact(name: String?, externalId: String?, parentResourceId: String?, modelOnly: Bool)
         throws(FakeRegistryError) -> ModelArtifact
     {
-        let links = state.withLock { $0.artifactVersion }
-        let candidates = modelOnly ? modelArtifacts() : artifacts()
+        let (links, all) = state.withLock { ($0.artifactVersion, Array($0.artifacts.values)) }
+        let candidates = modelOnly ? all.filter { $0.artifactType == ModelArtifact.modelArtifactType } : all
         return try findOne(
             candidates, what: "artifacts", name: name, externalId: externalId, parentResourceId: parentResourceId
         ) { links[$0.id ?? ""] == parentResourceId }
@@ -257,7 +274,7 @@ public final class FakeRegistryStore: Sendable {
             guard let name = body.name, !name.isEmpty else {
                 throw .missingField("missing required property 'name' in ServingEnvironment")
             }
-            if state.servingEnvironments.values.contains(where: { $0.name == name }) {
+            if state.servingEnvironmentNames.contains(name) {
                 throw .conflict("serving environment with name \(name) already exists")
             }
             try state.checkExternalId(body.externalId)
@@ -266,7 +283,9 @@ public final class FakeRegistryStore: Sendable {
             environment.customProperties = body.customProperties ?? [:]
             environment.createTimeSinceEpoch = stamp
             environment.lastUpdateTimeSinceEpoch = stamp
-            state.servingEnvironments[environment.id!] = environment
+            state.servingEnvironments.insert(environment)
+            state.servingEnvironmentNames.insert(name)
+            state.useExternalId(environment.externalId)
             return environment
         }
     }
@@ -280,6 +299,7 @@ public final class FakeRegistryStore: Sendable {
                 throw .notFound("serving environment by id \(id) not found")
             }
             try state.checkExternalId(patch.externalId, except: environment.externalId)
+            state.replaceExternalId(environment.externalId, with: patch.externalId)
             environment.description = patch.description ?? environment.description
             environment.externalId = patch.externalId ?? environment.externalId
             environment.customProperties = patch.customProperties ?? environment.customProperties
@@ -291,7 +311,7 @@ public final class FakeRegistryStore: Sendable {
 
     /// Every serving environment, in id order.
     public func servingEnvironments() -> [ServingEnvironment] {
-        state.withLock { FakeRegistryState.ordered($0.servingEnvironments) }
+        state.withLock { $0.servingEnvironments.ordered }
     }
 
     /// One serving environment, or 404.
@@ -307,7 +327,8 @@ public final class FakeRegistryStore: Sendable {
         -> ServingEnvironment
     {
         try findOne(
-            servingEnvironments(), what: "serving environments", name: name, externalId: externalId,
+            state.withLock { Array($0.servingEnvironments.values) }, what: "serving environments", name: name,
+            externalId: externalId,
             parentResourceId: nil
         ) { _ in true }
     }
@@ -333,11 +354,7 @@ public final class FakeRegistryStore: Sendable {
             if let versionId = body.modelVersionId, state.modelVersions[versionId] == nil {
                 throw .notFound("model version by id \(versionId) not found")
             }
-            if let name = body.name,
-                state.inferenceServices.values.contains(where: {
-                    $0.name == name && $0.servingEnvironmentId == environmentId
-                })
-            {
+            if let name = body.name, state.serviceNamesByEnvironment[environmentId]?.contains(name) == true {
                 throw .conflict("inference service with name \(name) already exists in environment \(environmentId)")
             }
             try state.checkExternalId(body.externalId)
@@ -347,7 +364,10 @@ public final class FakeRegistryStore: Sendable {
             service.customProperties = body.customProperties ?? [:]
             service.createTimeSinceEpoch = stamp
             service.lastUpdateTimeSinceEpoch = stamp
-            state.inferenceServices[service.id!] = service
+            state.inferenceServices.insert(service)
+            if let name = body.name { state.serviceNamesByEnvironment[environmentId, default: []].insert(name) }
+            state.serviceIdsByEnvironment[environmentId, default: []].append(service.id!)
+            state.useExternalId(service.externalId)
             return service
         }
     }
@@ -365,6 +385,7 @@ public final class FakeRegistryStore: Sendable {
                 throw .notFound("model version by id \(versionId) not found")
             }
             try state.checkExternalId(patch.externalId, except: service.externalId)
+            state.replaceExternalId(service.externalId, with: patch.externalId)
             service.description = patch.description ?? service.description
             service.externalId = patch.externalId ?? service.externalId
             service.modelVersionId = patch.modelVersionId ?? service.modelVersionId
@@ -379,15 +400,19 @@ public final class FakeRegistryStore: Sendable {
 
     /// Every inference service, in id order.
     public func inferenceServices() -> [InferenceService] {
-        state.withLock { FakeRegistryState.ordered($0.inferenceServices) }
+        state.withLock { $0.inferenceServices.ordered }
     }
 
     /// The inference services of one environment, or 404 when it does not exist.
     public func inferenceServices(inEnvironment environmentId: String) throws(FakeRegistryError)
         -> [InferenceService]
     {
-        _ = try servingEnvironment(id: environmentId)
-        return inferenceServices().filter { $0.servingEnvironmentId == environmentId }
+        let services = state.withLock { state -> [InferenceService]? in
+            guard state.servingEnvironments[environmentId] != nil else { return nil }
+            return (state.serviceIdsByEnvironment[environmentId] ?? []).compactMap { state.inferenceServices[$0] }
+        }
+        guard let services else { throw .notFound("serving environment by id \(environmentId) not found") }
+        return services
     }
 
     /// One inference service, or 404.
@@ -403,9 +428,21 @@ public final class FakeRegistryStore: Sendable {
         throws(FakeRegistryError) -> InferenceService
     {
         try findOne(
-            inferenceServices(), what: "inference services", name: name, externalId: externalId,
+            state.withLock { Array($0.inferenceServices.values) }, what: "inference services", name: name,
+            externalId: externalId,
             parentResourceId: parentResourceId
         ) { $0.servingEnvironmentId == parentResourceId }
+    }
+
+    // MARK: Paged lists
+
+    /// One page of a global list, chosen under the lock from the table's id order (no copy or
+    /// sort of the whole collection for the `orderBy=ID` pages every full read uses).
+    func page<E: RegistryEntity>(
+        _ table: KeyPath<FakeRegistryState, FakeRegistryTable<E>>, _ listing: FakeRegistryListRequest,
+        including: (E) -> Bool = { _ in true }
+    ) -> ListPage<E> {
+        state.withLock { listing.page(of: $0[keyPath: table], including: including) }
     }
 
     // MARK: Internals
@@ -456,18 +493,37 @@ public final class FakeRegistryStore: Sendable {
     }
 }
 
-/// Everything the store holds. Mutating helpers validate first and mutate last.
+/// Everything the store holds, with the indexes that keep every request proportional to its
+/// answer rather than to the store (uniqueness checks, children of a parent, id order).
+/// Mutating helpers validate first and mutate last.
 struct FakeRegistryState: Sendable {
     var lastStamp: Int64 = 0
     var contextIds: Int64 = 0
     var artifactIds: Int64 = 0
-    var registeredModels: [String: RegisteredModel] = [:]
-    var modelVersions: [String: ModelVersion] = [:]
-    var artifacts: [String: ModelArtifact] = [:]
+    var registeredModels = FakeRegistryTable<RegisteredModel>()
+    var modelVersions = FakeRegistryTable<ModelVersion>()
+    var artifacts = FakeRegistryTable<ModelArtifact>()
     /// artifact id → model version id.
     var artifactVersion: [String: String] = [:]
-    var servingEnvironments: [String: ServingEnvironment] = [:]
-    var inferenceServices: [String: InferenceService] = [:]
+    var servingEnvironments = FakeRegistryTable<ServingEnvironment>()
+    var inferenceServices = FakeRegistryTable<InferenceService>()
+
+    // Indexes, kept in step by the mutating helpers below and the store's writes. Names never
+    // change after creation, and neither do the parents of versions and inference services.
+    var registeredModelNames: Set<String> = []
+    /// registered model id → names of its versions.
+    var versionNamesByModel: [String: Set<String>] = [:]
+    /// registered model id → ids of its versions, in creation (= id) order.
+    var versionIdsByModel: [String: [String]] = [:]
+    /// model version id → ids of the artifacts linked to it.
+    var artifactIdsByVersion: [String: Set<String>] = [:]
+    var servingEnvironmentNames: Set<String> = []
+    /// serving environment id → names of its inference services.
+    var serviceNamesByEnvironment: [String: Set<String>] = [:]
+    /// serving environment id → ids of its inference services, in creation (= id) order.
+    var serviceIdsByEnvironment: [String: [String]] = [:]
+    /// Every non-empty external id in use, by any entity type.
+    var externalIds: Set<String> = []
 
     mutating func nextContextId() -> String {
         contextIds += 1
@@ -479,22 +535,40 @@ struct FakeRegistryState: Sendable {
         return String(artifactIds)
     }
 
-    static func ordered<E>(_ table: [String: E]) -> [E] {
-        table.sorted { (Int64($0.key) ?? 0) < (Int64($1.key) ?? 0) }.map(\.value)
-    }
-
     /// External ids are unique across every entity type.
     func checkExternalId(_ externalId: String?, except current: String? = nil) throws(FakeRegistryError) {
         guard let externalId, !externalId.isEmpty, externalId != current else { return }
-        let used =
-            registeredModels.values.contains { $0.externalId == externalId }
-            || modelVersions.values.contains { $0.externalId == externalId }
-            || artifacts.values.contains { $0.externalId == externalId }
-            || servingEnvironments.values.contains { $0.externalId == externalId }
-            || inferenceServices.values.contains { $0.externalId == externalId }
-        if used {
+        if externalIds.contains(externalId) {
             throw .conflict("externalId \(externalId) is already used")
         }
+    }
+
+    /// Records the external id of a new entity.
+    mutating func useExternalId(_ externalId: String?) {
+        if let externalId, !externalId.isEmpty { externalIds.insert(externalId) }
+    }
+
+    /// Records an update's external id (`nil` keeps the current one).
+    mutating func replaceExternalId(_ current: String?, with new: String?) {
+        guard let new, new != current else { return }
+        if let current { externalIds.remove(current) }
+        useExternalId(new)
+    }
+
+    /// The artifacts linked to one version, in id order.
+    func artifactsOfVersion(_ versionId: String) -> [ModelArtifact] {
+        (artifactIdsByVersion[versionId] ?? []).sorted { (Int64($0) ?? 0) < (Int64($1) ?? 0) }.compactMap {
+            artifacts[$0]
+        }
+    }
+
+    /// Links an artifact to a version, unlinking it from the one it had.
+    mutating func link(artifactId: String, toVersion versionId: String) {
+        if let previous = artifactVersion[artifactId] {
+            artifactIdsByVersion[previous]?.remove(artifactId)
+        }
+        artifactVersion[artifactId] = versionId
+        artifactIdsByVersion[versionId, default: []].insert(artifactId)
     }
 
     mutating func insertArtifact(_ body: ModelArtifact, versionId: String?, stamp: String) throws(FakeRegistryError)
@@ -505,7 +579,7 @@ struct FakeRegistryState: Sendable {
             throw .badRequest("unsupported artifactType \(type)")
         }
         if let versionId, let name = body.name,
-            artifacts.values.contains(where: { $0.name == name && artifactVersion[$0.id ?? ""] == versionId })
+            artifactIdsByVersion[versionId]?.contains(where: { artifacts[$0]?.name == name }) == true
         {
             throw .conflict("artifact with name \(name) already exists in model version \(versionId)")
         }
@@ -517,9 +591,10 @@ struct FakeRegistryState: Sendable {
         artifact.customProperties = body.customProperties ?? [:]
         artifact.createTimeSinceEpoch = stamp
         artifact.lastUpdateTimeSinceEpoch = stamp
-        artifacts[artifact.id!] = artifact
+        artifacts.insert(artifact)
+        useExternalId(artifact.externalId)
         if let versionId {
-            artifactVersion[artifact.id!] = versionId
+            link(artifactId: artifact.id!, toVersion: versionId)
         }
         return artifact
     }
@@ -534,6 +609,7 @@ struct FakeRegistryState: Sendable {
             throw .badRequest("artifactType \(type) does not match the stored \(artifact.artifactType ?? "")")
         }
         try checkExternalId(patch.externalId, except: artifact.externalId)
+        replaceExternalId(artifact.externalId, with: patch.externalId)
         artifact.description = patch.description ?? artifact.description
         artifact.externalId = patch.externalId ?? artifact.externalId
         artifact.uri = patch.uri ?? artifact.uri
