@@ -72,22 +72,99 @@ extension KubeResource {
 }
 
 /// One page of a list: `{"metadata": {"resourceVersion", "continue"}, "items": [...]}`.
+///
+/// Items decode one by one: an item the typed decoder refuses is left out of ``items`` and listed
+/// in ``undecodable``, so one damaged object cannot hide the others.
 public struct ObjectList<Item: Decodable & Sendable>: Decodable, Sendable {
     public var metadata: ListMeta
     public var items: [Item]
+    /// Items that did not decode, with their name when it can still be read.
+    public var undecodable: [UndecodableObject]
 
     private enum CodingKeys: String, CodingKey { case metadata, items }
 
-    public init(metadata: ListMeta, items: [Item]) {
+    public init(metadata: ListMeta, items: [Item], undecodable: [UndecodableObject] = []) {
         self.metadata = metadata
         self.items = items
+        self.undecodable = undecodable
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         metadata = try container.decodeIfPresent(ListMeta.self, forKey: .metadata) ?? ListMeta()
         // `"items": null` is what an empty list looks like from some servers.
-        items = try container.decodeIfPresent([Item].self, forKey: .items) ?? []
+        let attempts = try container.decodeIfPresent([ListedObject<Item>].self, forKey: .items) ?? []
+        items = []
+        undecodable = []
+        for (index, attempt) in attempts.enumerated() {
+            switch attempt.outcome {
+            case .decoded(let item):
+                items.append(item)
+            case .failed(let namespace, let name, let reason):
+                undecodable.append(UndecodableObject(index: index, namespace: namespace, name: name, reason: reason))
+            }
+        }
+    }
+}
+
+/// A list item the typed decoder refused (a wrong JSON type in one field, say).
+///
+/// ```swift
+/// let listed = try await client.listAllReadable(InferenceService.self)
+/// for object in listed.undecodable { logger.warning("skipping \(object)") }
+/// ```
+public struct UndecodableObject: Sendable, Hashable, CustomStringConvertible {
+    /// Position on its page, from 0.
+    public var index: Int
+    public var namespace: String?
+    public var name: String?
+    /// The decoder's error.
+    public var reason: String
+
+    public init(index: Int, namespace: String? = nil, name: String? = nil, reason: String) {
+        self.index = index
+        self.namespace = namespace
+        self.name = name
+        self.reason = reason
+    }
+
+    /// The cache key the object would have (see ``KubeResource/cacheKey``), when its name reads.
+    public var cacheKey: String? {
+        guard let name, !name.isEmpty else { return nil }
+        if let namespace, !namespace.isEmpty { return "\(namespace)/\(name)" }
+        return name
+    }
+
+    public var description: String {
+        "\(cacheKey ?? "item \(index) (no readable name)"): \(reason)"
+    }
+}
+
+/// One list element decoded on its own, so that a bad element cannot fail its page.
+struct ListedObject<Item: Decodable>: Decodable {
+    enum Outcome {
+        case decoded(Item)
+        case failed(namespace: String?, name: String?, reason: String)
+    }
+
+    private struct Identity: Decodable {
+        struct Meta: Decodable {
+            var name: String?
+            var namespace: String?
+        }
+        var metadata: Meta?
+    }
+
+    let outcome: Outcome
+
+    init(from decoder: any Decoder) throws {
+        do {
+            outcome = .decoded(try Item(from: decoder))
+        } catch {
+            let identity = try? Identity(from: decoder)
+            outcome = .failed(
+                namespace: identity?.metadata?.namespace, name: identity?.metadata?.name, reason: "\(error)")
+        }
     }
 }
 

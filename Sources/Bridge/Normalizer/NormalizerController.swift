@@ -129,6 +129,9 @@ public actor NormalizerController {
     private var resyncKeys: Set<String> = []
     private var pushed: [String: Int] = [:]
     private var documents: [String: NormalizedDocument] = [:]
+    /// Which registry object each registry document in ``documents`` was rendered from; keys
+    /// are opaque, so identity is carried here rather than recovered from them.
+    private var origins: [String: DocumentOrigin] = [:]
     private var retries: [String: (attempts: Int, due: ContinuousClock.Instant, error: String)] = [:]
     private var lastKeySet: Set<String>?
     private var lastCycle: Date?
@@ -213,6 +216,16 @@ public actor NormalizerController {
             reasons.append("registry \(previous.key) failed its last read")
         }
         if let cluster, !cluster.hasSynced { reasons.append("the KServe informer has not listed yet") }
+        if lastKeySet == nil {
+            // Until this process has posted a key set it does not know which stored documents
+            // belong to an object it cannot read (after a restart, say), so it deletes nothing.
+            for snapshot in snapshots.values.sorted(by: { $0.registry < $1.registry })
+            where !snapshot.undecodable.isEmpty {
+                reasons.append(
+                    "registry \(snapshot.registry) has objects that could not be read and their published "
+                        + "documents are not known yet")
+            }
+        }
 
         // Nothing changed since the last render, nothing to retry, nothing asked for: an idle
         // cycle costs the probes and nothing else.
@@ -231,8 +244,9 @@ public actor NormalizerController {
         let services = cluster?.inferenceServices() ?? []
         servicesSeen = services
         let view = await cluster?.view(of: services, refresh: fullDue) ?? ClusterView(inferenceServices: services)
-        let desired = render(services: services, view: view)
+        let (desired, renderedOrigins) = render(services: services, view: view)
         documents = desired
+        origins = renderedOrigins
         metrics.registryModels.set(Double(desired.values.filter { $0.reconcilerType == .kubeflow }.count))
         metrics.kserveModels.set(Double(desired.values.filter { $0.reconcilerType == .kserve }.count))
 
@@ -382,9 +396,13 @@ public actor NormalizerController {
         return (client, catalog)
     }
 
-    /// Every document that should exist now.
-    func render(services: [KServeInferenceService], view: ClusterView) -> [String: NormalizedDocument] {
+    /// Every document that should exist now, and the registry object each registry document
+    /// comes from.
+    func render(services: [KServeInferenceService], view: ClusterView) -> (
+        [String: NormalizedDocument], [String: DocumentOrigin]
+    ) {
         var desired: [String: NormalizedDocument] = [:]
+        var renderedOrigins: [String: DocumentOrigin] = [:]
         let registryNormalizer = RegistryNormalizer(settings: configuration.settings)
         // Only the YAML format serves the legacy YAML, and rendering it dominated a resync.
         let yaml = configuration.format == .catalogInfoYaml
@@ -393,6 +411,13 @@ public actor NormalizerController {
                 let document = registryNormalizer.normalize(
                     snapshot.input(model: model, version: version), cluster: view, includingLegacyYAML: yaml)
                 desired[document.key.key] = document
+                renderedOrigins[document.key.key] = DocumentOrigin(
+                    registry: snapshot.registry, modelID: model.id, versionID: version.id)
+            }
+            for (key, origin) in heldOrigins(of: snapshot, rendered: desired) {
+                guard let previous = documents[key] else { continue }
+                desired[key] = previous
+                renderedOrigins[key] = origin
             }
         }
         let kserve = KServeNormalizer(settings: configuration.settings)
@@ -407,7 +432,39 @@ public actor NormalizerController {
                 desired[key] = previous
             }
         }
-        return desired
+        return (desired, renderedOrigins)
+    }
+
+    /// The earlier documents of `snapshot`'s registry to keep as they are this cycle, because
+    /// objects behind them could not be read.
+    ///
+    /// An undecodable model or version with a readable id keeps exactly its own documents: not
+    /// re-rendered from partial data, not deleted. One without a readable id could be behind
+    /// any document of the registry, so every earlier document that would otherwise disappear
+    /// is kept: additions and changes still go out, deletions from that registry wait until it
+    /// reads cleanly. This lasts only while it is unreadable, so it cannot hold archives for good.
+    func heldOrigins(of snapshot: RegistrySnapshot, rendered: [String: NormalizedDocument]) -> [String:
+        DocumentOrigin]
+    {
+        let unreadable = snapshot.undecodable
+        guard !unreadable.isEmpty else { return [:] }
+        var held: [String: DocumentOrigin] = [:]
+        for (key, origin) in origins where origin.registry == snapshot.registry {
+            if unreadable.modelIDs.contains(origin.modelID) || unreadable.versionIDs.contains(origin.versionID) {
+                held[key] = origin
+            } else if unreadable.unidentified > 0, rendered[key] == nil {
+                held[key] = origin
+            }
+        }
+        if !held.isEmpty {
+            logger.warning(
+                "keeping published documents unchanged: registry objects behind them could not be read",
+                metadata: [
+                    "registry": "\(snapshot.registry)", "documents": "\(held.count)",
+                    "deletionsHeld": "\(unreadable.unidentified > 0)",
+                ])
+        }
+        return held
     }
 
     /// Upserts the documents whose bytes changed (or that a resync names), in parallel, with
@@ -521,6 +578,13 @@ public actor NormalizerController {
 
     /// Whether one complete cycle has posted a key set (readiness).
     public var isReady: Bool { lastCompleteCycle != nil }
+}
+
+/// The registry object a document was rendered from.
+struct DocumentOrigin: Sendable, Hashable {
+    var registry: String
+    var modelID: String
+    var versionID: String
 }
 
 extension String {

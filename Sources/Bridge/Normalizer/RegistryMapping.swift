@@ -18,12 +18,18 @@ enum RegistryMapping {
         return result
     }
 
+    /// Registry ids are decimal numbers; one that is empty or absurdly long (it goes into
+    /// request paths) is not used, and the object counts as having no readable id.
+    static func usableID(_ id: String) -> String? {
+        id.isEmpty || id.utf8.count > 128 ? nil : id
+    }
+
     static func state(_ raw: String?) -> RegistryState? {
         raw.flatMap(RegistryState.init(rawValue:))
     }
 
     static func model(_ wire: RegistryAPI.RegisteredModel) -> CatalogModel.RegisteredModel? {
-        guard let id = wire.id, !id.isEmpty, let name = wire.name, !name.isEmpty else { return nil }
+        guard let id = wire.id.flatMap(usableID), let name = wire.name, !name.isEmpty else { return nil }
         return CatalogModel.RegisteredModel(
             id: id, name: name, description: wire.description, owner: wire.owner, state: state(wire.state?.rawValue),
             customProperties: properties(wire.customProperties), lastUpdateTimeSinceEpoch: wire.lastUpdateTimeSinceEpoch
@@ -31,7 +37,7 @@ enum RegistryMapping {
     }
 
     static func version(_ wire: RegistryAPI.ModelVersion) -> CatalogModel.ModelVersion? {
-        guard let id = wire.id, !id.isEmpty, let name = wire.name, !name.isEmpty else { return nil }
+        guard let id = wire.id.flatMap(usableID), let name = wire.name, !name.isEmpty else { return nil }
         return CatalogModel.ModelVersion(
             id: id, name: name, registeredModelId: wire.registeredModelId, description: wire.description,
             author: wire.author, state: state(wire.state?.rawValue),

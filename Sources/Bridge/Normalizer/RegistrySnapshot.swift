@@ -23,8 +23,31 @@ public enum CardState: Sendable, Hashable {
     }
 }
 
+/// Registry objects that exist but could not be used in one read (they did not decode, or have
+/// no id or name). Their models are "unknown this cycle": the normalizer keeps what it published
+/// for them, neither re-rendered nor deleted, until they read cleanly again.
+public struct UndecodableObjects: Sendable, Hashable {
+    /// Registered models with a readable id.
+    public var modelIDs: Set<String> = []
+    /// Model versions with a readable id, and versions with an undecodable artifact.
+    public var versionIDs: Set<String> = []
+    /// Registered models and versions whose id cannot be read: which documents they feed is
+    /// unknown, so the registry's deletions are held while there are any.
+    public var unidentified = 0
+
+    public init(modelIDs: Set<String> = [], versionIDs: Set<String> = [], unidentified: Int = 0) {
+        self.modelIDs = modelIDs
+        self.versionIDs = versionIDs
+        self.unidentified = unidentified
+    }
+
+    /// Whether every object read cleanly.
+    public var isEmpty: Bool { modelIDs.isEmpty && versionIDs.isEmpty && unidentified == 0 }
+}
+
 /// One complete read of a registry: everything the registry path of the normalizer needs.
-/// A snapshot is only ever produced by a read that succeeded in full.
+/// A snapshot is only ever produced by a read that answered in full; objects on those pages
+/// that could not be decoded are listed in ``undecodable`` (and described in ``skipped``).
 public struct RegistrySnapshot: Sendable {
     /// The registry's key (`namespace:name` of its route, or the `MR_ROUTE` entry).
     public var registry: String
@@ -41,8 +64,10 @@ public struct RegistrySnapshot: Sendable {
     /// The probe taken just before the read; changes after it show up in the next probe.
     public var fingerprint: ChangeFingerprint?
     public var readAt: Date
-    /// Objects that could not be used (no id or name), with why.
+    /// Objects that could not be used (undecodable, or no id or name), with why: log lines.
     public var skipped: [String]
+    /// The ids of the objects in ``skipped`` whose documents must be kept as published.
+    public var undecodable = UndecodableObjects()
 
     /// Live (registered model, version) pairs, in a stable order.
     public var liveVersions: [(model: CatalogModel.RegisteredModel, version: CatalogModel.ModelVersion)] {
@@ -86,37 +111,90 @@ public struct RegistryReader: Sendable {
     public func read(previous: RegistrySnapshot?, fingerprint: ChangeFingerprint?, full: Bool, now: Date = Date())
         async throws -> RegistrySnapshot
     {
-        async let wireModels = client.registeredModels()
-        async let wireVersions = client.modelVersions()
-        async let wireServices = client.inferenceServices()
-        async let wireEnvironments = client.servingEnvironments()
+        async let wireModels = client.registeredModelList()
+        async let wireVersions = client.modelVersionList()
+        async let wireServices = client.inferenceServiceList()
+        async let wireEnvironments = client.servingEnvironmentList()
         var skipped: [String] = []
-        let models = try await wireModels.compactMap { wire -> CatalogModel.RegisteredModel? in
+        var undecodable = UndecodableObjects()
+        // A model or version that exists but cannot be used, with a readable id, is held by
+        // id; without one it holds the whole registry's deletions (see NormalizerController).
+        func hold(
+            _ collection: RegistryCollection, id rawID: String?, name: String?, parent: String? = nil, why: String
+        ) {
+            let id = rawID.flatMap(RegistryMapping.usableID)
+            let kind = collection == .registeredModels ? "registered model" : "model version"
+            switch (collection, id) {
+            case (.registeredModels, let id?): undecodable.modelIDs.insert(id)
+            case (_, let id?): undecodable.versionIDs.insert(id)
+            case (_, nil): undecodable.unidentified += 1
+            }
+            var named = name.map { "name \"\(Self.clipped($0))\"" }.map { [$0] } ?? []
+            if let parent { named.append("registered model \(Self.clipped(parent))") }
+            let identity =
+                id ?? rawID.map { "with an unusable id (\($0.count) characters)" } ?? "without a readable id"
+            let consequence =
+                id == nil
+                ? "deletions from this registry are held while it is unreadable"
+                : "its published documents stay as they are until it reads cleanly"
+            let details = named.isEmpty ? "" : " (\(named.joined(separator: ", ")))"
+            skipped.append("\(kind) \(identity)\(details) \(why); \(consequence)")
+        }
+        let modelList = try await wireModels
+        for item in modelList.undecodable {
+            hold(
+                .registeredModels, id: item.id, name: item.name, why: Self.undecodableText(item, in: .registeredModels)
+            )
+        }
+        let models = modelList.items.compactMap { wire -> CatalogModel.RegisteredModel? in
             if let model = RegistryMapping.model(wire) { return model }
-            skipped.append("registered model without id or name (id \(wire.id ?? "none"))")
+            hold(.registeredModels, id: wire.id, name: wire.name, why: "has no usable id or no name")
             return nil
         }
-        let versions = try await wireVersions.compactMap { wire -> CatalogModel.ModelVersion? in
+        let versionList = try await wireVersions
+        for item in versionList.undecodable {
+            hold(.modelVersions, id: item.id, name: item.name, why: Self.undecodableText(item, in: .modelVersions))
+        }
+        let versions = versionList.items.compactMap { wire -> CatalogModel.ModelVersion? in
             if let version = RegistryMapping.version(wire) { return version }
-            skipped.append("model version without id or name (id \(wire.id ?? "none"))")
+            hold(
+                .modelVersions, id: wire.id, name: wire.name, parent: wire.registeredModelId,
+                why: "has no usable id or no name")
             return nil
         }
-        let services = try await wireServices.compactMap(RegistryMapping.inferenceService)
+        // Inference services and serving environments only add deployment details to a
+        // document; one that cannot be read is left out (and logged), it cannot remove a model.
+        let serviceList = try await wireServices
+        for item in serviceList.undecodable {
+            skipped.append(
+                "inference service \(item.id ?? "without a readable id") \(Self.undecodableText(item, in: .inferenceServices)); left out"
+            )
+        }
+        let services = serviceList.items.compactMap(RegistryMapping.inferenceService)
         let modelIDs = Set(models.map(\.id))
         for version in versions where version.registeredModelId.map({ !modelIDs.contains($0) }) ?? true {
+            // The parent may be an undecodable model: that is already reported above.
+            if let parent = version.registeredModelId, undecodable.modelIDs.contains(parent) { continue }
             skipped.append(
-                "model version \(version.id) (\(version.name)) whose registered model \(version.registeredModelId ?? "(none)") is not in the registry"
+                "model version \(version.id) (\(Self.clipped(version.name))) whose registered model \(version.registeredModelId.map(Self.clipped) ?? "(none)") is not in the registry"
             )
         }
         var environments: [String: CatalogModel.ServingEnvironment] = [:]
-        for environment in try await wireEnvironments.compactMap(RegistryMapping.servingEnvironment) {
+        let environmentList = try await wireEnvironments
+        for item in environmentList.undecodable {
+            skipped.append(
+                "serving environment \(item.id ?? "without a readable id") \(Self.undecodableText(item, in: .servingEnvironments)); left out"
+            )
+        }
+        for environment in environmentList.items.compactMap(RegistryMapping.servingEnvironment) {
             environments[environment.id] = environment
         }
 
         var snapshot = RegistrySnapshot(
             registry: client.key, baseURL: client.baseURL, catalogURL: catalog?.baseURL, models: models,
             versions: versions, artifactsByVersion: [:], inferenceServices: services,
-            servingEnvironments: environments, cards: [:], fingerprint: fingerprint, readAt: now, skipped: skipped)
+            servingEnvironments: environments, cards: [:], fingerprint: fingerprint, readAt: now, skipped: skipped,
+            undecodable: undecodable)
 
         let artifactsChanged =
             full || previous == nil
@@ -125,16 +203,27 @@ public struct RegistryReader: Sendable {
             (previous?.versions ?? []).map { ($0.id, $0.lastUpdateTimeSinceEpoch) }, uniquingKeysWith: { a, _ in a })
         var toFetch: [String] = []
         for (_, version) in snapshot.liveVersions {
+            // A version whose artifacts did not all decode last time is always read again.
             if !artifactsChanged, let reused = previous?.artifactsByVersion[version.id],
-                previousVersions[version.id] == version.lastUpdateTimeSinceEpoch
+                previousVersions[version.id] == version.lastUpdateTimeSinceEpoch,
+                previous?.undecodable.versionIDs.contains(version.id) != true
             {
                 snapshot.artifactsByVersion[version.id] = reused
             } else {
                 toFetch.append(version.id)
             }
         }
-        for (versionID, artifacts) in try await fetchArtifacts(toFetch) {
-            snapshot.artifactsByVersion[versionID] = artifacts
+        for (versionID, read) in try await fetchArtifacts(toFetch) {
+            snapshot.artifactsByVersion[versionID] = read.items
+            for item in read.undecodable {
+                // The version is known from the request, so the version is what is held.
+                snapshot.undecodable.versionIDs.insert(versionID)
+                let collection = "/model_versions/\(versionID)/artifacts"
+                snapshot.skipped.append(
+                    "model artifact \(item.id ?? "without a readable id") of model version \(versionID) "
+                        + "\(Self.undecodableText(item, path: collection)); "
+                        + "the version's published documents stay as they are until it reads cleanly")
+            }
         }
 
         var sources: Set<CatalogModel.CatalogSource> = []
@@ -197,14 +286,33 @@ public struct RegistryReader: Sendable {
         return updated
     }
 
-    func fetchArtifacts(_ versionIDs: [String]) async throws -> [String: [CatalogModel.ModelArtifact]] {
-        var result: [String: [CatalogModel.ModelArtifact]] = [:]
-        try await withThrowingTaskGroup(of: (String, [CatalogModel.ModelArtifact]).self) { group in
+    /// At most 80 characters of a value for a log line (a damaged object may carry 256 KiB).
+    static func clipped(_ text: String) -> String {
+        text.count > 80 ? String(text.prefix(80)) + "…" : text
+    }
+
+    /// How an undecodable item is described in ``RegistrySnapshot/skipped``: the collection, its
+    /// place and the decoder's reason.
+    static func undecodableText(_ item: UndecodableItem, in collection: RegistryCollection) -> String {
+        undecodableText(item, path: collection.path)
+    }
+
+    static func undecodableText(_ item: UndecodableItem, path: String) -> String {
+        "in \(path) (item \(item.index) of page \(item.page)) could not be decoded: \(clipped(item.reason))"
+    }
+
+    func fetchArtifacts(_ versionIDs: [String]) async throws -> [String: DecodedList<CatalogModel.ModelArtifact>] {
+        var result: [String: DecodedList<CatalogModel.ModelArtifact>] = [:]
+        try await withThrowingTaskGroup(of: (String, DecodedList<CatalogModel.ModelArtifact>).self) { group in
             var iterator = versionIDs.makeIterator()
             func addNext() {
                 guard let versionID = iterator.next() else { return }
                 group.addTask {
-                    (versionID, try await client.artifacts(ofVersion: versionID).map(RegistryMapping.artifact))
+                    let read = try await client.artifactList(ofVersion: versionID)
+                    return (
+                        versionID,
+                        DecodedList(items: read.items.map(RegistryMapping.artifact), undecodable: read.undecodable)
+                    )
                 }
             }
             for _ in 0..<parallelism { addNext() }

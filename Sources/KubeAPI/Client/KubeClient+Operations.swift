@@ -39,19 +39,19 @@ extension KubeClient {
         return try await decode(R.self, from: response, context: context)
     }
 
-    /// Reads one page of a list. A nil namespace lists all namespaces.
+    /// Reads one page of a list. A nil namespace lists all namespaces. An item that does not
+    /// decode fails the call (see ``listAllReadable(_:namespace:options:)`` for the lenient read).
     public func list<R: KubeResource>(
         _ type: R.Type, namespace: String? = nil, options: ListOptions = ListOptions()
     ) async throws -> ObjectList<R> {
-        let call = Call(
-            method: .GET, path: R.resource.collectionPath(namespace: namespace), query: options.queryItems,
-            resource: describe(type, namespace: namespace, name: nil))
-        let (response, context) = try await send(call)
-        return try await decode(ObjectList<R>.self, from: response, context: context)
+        let (page, context) = try await listPage(type, namespace: namespace, options: options)
+        try Self.requireDecoded(page, context: context)
+        return page
     }
 
     /// Lists everything, following `continue` tokens page by page (`limit` defaults to 500, as client-go's
-    /// pager). The result carries the last page's resourceVersion, from which a watch can start.
+    /// pager). The result carries the last page's resourceVersion, from which a watch can start. An item that
+    /// does not decode fails the call.
     ///
     /// A `continue` token that expires mid-way throws ``KubeAPIError/expired(_:context:)``: the caller relists.
     public func listAll<R: KubeResource>(
@@ -61,7 +61,8 @@ extension KubeClient {
         if pageOptions.limit == nil { pageOptions.limit = 500 }
         var items: [R] = []
         while true {
-            let page = try await list(type, namespace: namespace, options: pageOptions)
+            let (page, context) = try await listPage(type, namespace: namespace, options: pageOptions)
+            try Self.requireDecoded(page, context: context)
             items.append(contentsOf: page.items)
             guard let token = page.metadata.continue, !token.isEmpty else {
                 return ObjectList(metadata: ListMeta(resourceVersion: page.metadata.resourceVersion), items: items)
@@ -70,6 +71,47 @@ extension KubeClient {
             // A continued list is served from the first page's snapshot; a resourceVersion is not allowed with it.
             pageOptions.resourceVersion = nil
         }
+    }
+
+    /// Like ``listAll(_:namespace:options:)``, but an item that does not decode is left out and returned in
+    /// ``ObjectList/undecodable`` instead of failing the whole list (what an informer needs: one damaged
+    /// object must not keep it from syncing).
+    public func listAllReadable<R: KubeResource>(
+        _ type: R.Type, namespace: String? = nil, options: ListOptions = ListOptions()
+    ) async throws -> ObjectList<R> {
+        var pageOptions = options
+        if pageOptions.limit == nil { pageOptions.limit = 500 }
+        var items: [R] = []
+        var undecodable: [UndecodableObject] = []
+        while true {
+            let (page, _) = try await listPage(type, namespace: namespace, options: pageOptions)
+            items.append(contentsOf: page.items)
+            undecodable.append(contentsOf: page.undecodable)
+            guard let token = page.metadata.continue, !token.isEmpty else {
+                return ObjectList(
+                    metadata: ListMeta(resourceVersion: page.metadata.resourceVersion), items: items,
+                    undecodable: undecodable)
+            }
+            pageOptions.continueToken = token
+            pageOptions.resourceVersion = nil
+        }
+    }
+
+    private func listPage<R: KubeResource>(
+        _ type: R.Type, namespace: String?, options: ListOptions
+    ) async throws -> (ObjectList<R>, KubeRequestContext) {
+        let call = Call(
+            method: .GET, path: R.resource.collectionPath(namespace: namespace), query: options.queryItems,
+            resource: describe(type, namespace: namespace, name: nil))
+        let (response, context) = try await send(call)
+        return (try await decode(ObjectList<R>.self, from: response, context: context), context)
+    }
+
+    /// The all-or-nothing rule of the plain list calls: the first undecodable item fails the list.
+    private static func requireDecoded<R: KubeResource>(_ page: ObjectList<R>, context: KubeRequestContext) throws {
+        guard let first = page.undecodable.first else { return }
+        throw KubeAPIError.undecodableBody(
+            type: "\(R.self)", reason: "list item \(first)", excerpt: "", context: context)
     }
 
     /// Creates an object (201), filling `apiVersion` and `kind`. 409 `AlreadyExists` if it is there.

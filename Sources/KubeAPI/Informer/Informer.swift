@@ -125,7 +125,8 @@ public final class Informer<Object: KubeResource>: Sendable {
                     labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
                     limit: options.pageSize)
                 listOptions.resourceVersion = listVersion
-                listed = try await client.listAll(Object.self, namespace: options.namespace, options: listOptions)
+                listed = try await client.listAllReadable(
+                    Object.self, namespace: options.namespace, options: listOptions)
             } catch let error as KubeAPIError where error.isExpired {
                 state.withLock { $0.statistics.expired += 1 }
                 logger.info("list of \(resourceName) expired; relisting with a consistent read")
@@ -136,7 +137,8 @@ public final class Informer<Object: KubeResource>: Sendable {
                 guard await pause(&backoff, after: error, doing: "list") else { return }
                 continue
             }
-            replace(with: listed.items, resourceVersion: listed.metadata.resourceVersion)
+            replace(
+                with: listed.items, undecodable: listed.undecodable, resourceVersion: listed.metadata.resourceVersion)
             var version = listed.metadata.resourceVersion
             listVersion = version
 
@@ -197,10 +199,34 @@ public final class Informer<Object: KubeResource>: Sendable {
         }
     }
 
-    private func replace(with items: [Object], resourceVersion: String?) {
+    /// Replaces the cache with a list. An object the list holds but the client cannot read is
+    /// skipped with a log line, as on the watch path, and its last readable copy stays cached; if
+    /// its name cannot be read either, no cached object is dropped by this list (any of them may
+    /// be it): the next list settles it.
+    private func replace(with items: [Object], undecodable: [UndecodableObject], resourceVersion: String?) {
+        for object in undecodable {
+            logger.warning(
+                "skipping a \(Object.self) the client cannot read; the last readable copy stays in use",
+                metadata: [
+                    "object": "\(object.cacheKey ?? "(no readable name)")", "listIndex": "\(object.index)",
+                    "error": "\(object.reason)",
+                ])
+        }
+        let unnamed = undecodable.contains { $0.cacheKey == nil }
+        if unnamed {
+            logger.warning(
+                "a \(Object.self) without a readable name is in the list of \(resourceName); no cached object is dropped until a list reads cleanly"
+            )
+        }
         state.withLock { state in
             var fresh: [String: Object] = [:]
             for item in items { fresh[item.cacheKey] = item }
+            for key in undecodable.compactMap(\.cacheKey) where fresh[key] == nil {
+                if let old = state.store[key] { fresh[key] = old }
+            }
+            if unnamed {
+                for (key, old) in state.store where fresh[key] == nil { fresh[key] = old }
+            }
             for (key, object) in fresh.sorted(by: { $0.key < $1.key }) {
                 if let old = state.store[key] {
                     if old.metadata.resourceVersion != object.metadata.resourceVersion {

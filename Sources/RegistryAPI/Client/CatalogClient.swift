@@ -73,17 +73,19 @@ public final class CatalogClient: Sendable {
 
     /// Every catalog source (`GET /sources`, paged).
     public func sources() async throws -> [CatalogSource] {
-        try await reader.listAll(
+        let read: DecodedList<CatalogSource> = try await reader.listAll(
             base: baseURL, path: "/sources", query: [("orderBy", "ID"), ("sortOrder", "ASC")], pageSize: pageSize
         )
+        return try read.strict(registry: key)
     }
 
     /// The artifacts of a catalog model (`GET /sources/{id}/models/{name}/artifacts`; the name is
     /// one path segment here, so `/` is encoded).
     public func modelArtifacts(sourceId: String, name: String) async throws -> [CatalogModelArtifact] {
         let path = "/sources/\(URLComposer.encode(sourceId))/models/\(URLComposer.encode(name))/artifacts"
-        return try await reader.listAll(
+        let read: DecodedList<CatalogModelArtifact> = try await reader.listAll(
             base: baseURL, path: path, query: [("orderBy", "ID"), ("sortOrder", "ASC")], pageSize: pageSize
         )
+        return try read.strict(registry: key)
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import NIOCore
 
 /// GET-and-decode with the error rules every registry and catalog call shares, and the paging
-/// loop. A failure on any page fails the whole read.
+/// loop. A failure on any page fails the whole read; an item that does not decode does not (it
+/// is returned in ``DecodedList/undecodable``).
 struct JSONReader: Sendable {
     let key: String
     let token: String?
@@ -37,10 +38,13 @@ struct JSONReader: Sendable {
     }
 
     /// Every item of a paged list: sends `pageSize` on every request and follows
-    /// `nextPageToken` until it is empty. A repeated token or too many pages is an error.
-    func listAll<Item>(base: String, path: String, query: [(String, String)], pageSize: Int) async throws -> [Item]
+    /// `nextPageToken` until it is empty. A repeated token or too many pages is an error. Items
+    /// that do not decode are returned apart, each with its page and URL.
+    func listAll<Item>(base: String, path: String, query: [(String, String)], pageSize: Int) async throws
+        -> DecodedList<Item>
     where Item: Codable & Sendable & Hashable {
         var items: [Item] = []
+        var undecodable: [UndecodableItem] = []
         var token = ""
         var seenTokens: Set<String> = []
         var pages = 0
@@ -60,9 +64,14 @@ struct JSONReader: Sendable {
             }
             pages += 1
             items.append(contentsOf: page.items)
+            for var item in page.undecodable {
+                item.page = pages
+                item.url = url
+                undecodable.append(item)
+            }
             token = page.nextPageToken
             if token.isEmpty {
-                return items
+                return DecodedList(items: items, undecodable: undecodable)
             }
             if !seenTokens.insert(token).inserted {
                 throw RegistryError(registry: key, url: url, reason: .repeatedPageToken(token), pagesRead: pages)

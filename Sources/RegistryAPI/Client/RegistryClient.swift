@@ -63,28 +63,52 @@ public final class RegistryClient: Sendable {
 
     // MARK: Global lists
 
+    // The `…List` reads keep what decodes and return the objects that do not apart; the plain
+    // ones are all-or-nothing (they throw on the first undecodable object), as before.
+
     /// Every registered model, or only those written after `updatedAfter` (ms since epoch).
     public func registeredModels(updatedAfter: Int64? = nil) async throws -> [RegisteredModel] {
+        try await registeredModelList(updatedAfter: updatedAfter).strict(registry: key)
+    }
+
+    /// Every registered model that decodes, and the ones that do not.
+    public func registeredModelList(updatedAfter: Int64? = nil) async throws -> DecodedList<RegisteredModel> {
         try await list(.registeredModels, updatedAfter: updatedAfter)
     }
 
     /// Every model version of every model (`GET /model_versions`; join on `registeredModelId`).
     public func modelVersions(updatedAfter: Int64? = nil) async throws -> [ModelVersion] {
+        try await modelVersionList(updatedAfter: updatedAfter).strict(registry: key)
+    }
+
+    /// Every model version that decodes, and the ones that do not.
+    public func modelVersionList(updatedAfter: Int64? = nil) async throws -> DecodedList<ModelVersion> {
         try await list(.modelVersions, updatedAfter: updatedAfter)
     }
 
     /// Every model artifact (`GET /model_artifacts`; these carry no version id).
     public func modelArtifacts(updatedAfter: Int64? = nil) async throws -> [ModelArtifact] {
-        try await list(.modelArtifacts, updatedAfter: updatedAfter)
+        try await (list(.modelArtifacts, updatedAfter: updatedAfter) as DecodedList<ModelArtifact>).strict(
+            registry: key)
     }
 
     /// Every registry inference service.
     public func inferenceServices(updatedAfter: Int64? = nil) async throws -> [InferenceService] {
+        try await inferenceServiceList(updatedAfter: updatedAfter).strict(registry: key)
+    }
+
+    /// Every registry inference service that decodes, and the ones that do not.
+    public func inferenceServiceList(updatedAfter: Int64? = nil) async throws -> DecodedList<InferenceService> {
         try await list(.inferenceServices, updatedAfter: updatedAfter)
     }
 
     /// Every serving environment.
     public func servingEnvironments(updatedAfter: Int64? = nil) async throws -> [ServingEnvironment] {
+        try await servingEnvironmentList(updatedAfter: updatedAfter).strict(registry: key)
+    }
+
+    /// Every serving environment that decodes, and the ones that do not.
+    public func servingEnvironmentList(updatedAfter: Int64? = nil) async throws -> DecodedList<ServingEnvironment> {
         try await list(.servingEnvironments, updatedAfter: updatedAfter)
     }
 
@@ -93,17 +117,26 @@ public final class RegistryClient: Sendable {
     /// The model artifacts of one version (`GET /model_versions/{id}/artifacts`); doc artifacts
     /// are left out.
     public func artifacts(ofVersion versionId: String) async throws -> [ModelArtifact] {
+        try await artifactList(ofVersion: versionId).strict(registry: key)
+    }
+
+    /// The model artifacts of one version that decode (doc artifacts left out), and every
+    /// artifact of it that does not (whether it was a doc artifact cannot be told).
+    public func artifactList(ofVersion versionId: String) async throws -> DecodedList<ModelArtifact> {
         let path = "/model_versions/\(URLComposer.encode(versionId))/artifacts"
-        let all: [ModelArtifact] = try await reader.listAll(
+        var read: DecodedList<ModelArtifact> = try await reader.listAll(
             base: baseURL, path: path, query: Self.byId, pageSize: pageSize
         )
-        return all.filter(\.isModelArtifact)
+        read.items = read.items.filter(\.isModelArtifact)
+        return read
     }
 
     /// The versions of one model (`GET /registered_models/{id}/versions`).
     public func versions(ofModel modelId: String) async throws -> [ModelVersion] {
         let path = "/registered_models/\(URLComposer.encode(modelId))/versions"
-        return try await reader.listAll(base: baseURL, path: path, query: Self.byId, pageSize: pageSize)
+        let read: DecodedList<ModelVersion> = try await reader.listAll(
+            base: baseURL, path: path, query: Self.byId, pageSize: pageSize)
+        return try read.strict(registry: key)
     }
 
     /// `GET /registered_models/{id}`. A missing model throws a ``RegistryError`` with status 404.
@@ -180,31 +213,33 @@ public final class RegistryClient: Sendable {
 
     /// A paged global list, optionally only entries written after `updatedAfter`. The filter
     /// is sent as `filterQuery` while the server may honour it, and always applied here too.
+    /// Undecodable entries are all returned: their update time cannot be read.
     private func list<Item: RegistryEntity>(_ collection: RegistryCollection, updatedAfter: Int64?) async throws
-        -> [Item]
+        -> DecodedList<Item>
     {
         guard let updatedAfter else {
             return try await reader.listAll(base: baseURL, path: collection.path, query: Self.byId, pageSize: pageSize)
         }
         let support = filterQuerySupport
-        var items: [Item]
+        var read: DecodedList<Item>
         if support == .unknown || support == .honoured {
             let query = Self.byId + [("filterQuery", "lastUpdateTimeSinceEpoch > \(updatedAfter)")]
             do {
-                items = try await reader.listAll(base: baseURL, path: collection.path, query: query, pageSize: pageSize)
-                let ignored = items.contains { ($0.lastUpdateMillis ?? .max) <= updatedAfter }
+                read = try await reader.listAll(base: baseURL, path: collection.path, query: query, pageSize: pageSize)
+                let ignored = read.items.contains { ($0.lastUpdateMillis ?? .max) <= updatedAfter }
                 filterState.withLock { $0 = ignored ? .ignored : .honoured }
             } catch let error as RegistryError where error.status == 400 && error.pagesRead == 0 {
                 filterState.withLock { $0 = .rejected }
-                items = try await reader.listAll(
+                read = try await reader.listAll(
                     base: baseURL, path: collection.path, query: Self.byId, pageSize: pageSize
                 )
             }
         } else {
-            items = try await reader.listAll(base: baseURL, path: collection.path, query: Self.byId, pageSize: pageSize)
+            read = try await reader.listAll(base: baseURL, path: collection.path, query: Self.byId, pageSize: pageSize)
         }
         // Entries without a readable timestamp are kept: better one extra than one lost.
-        return items.filter { ($0.lastUpdateMillis ?? .max) > updatedAfter }
+        read.items = read.items.filter { ($0.lastUpdateMillis ?? .max) > updatedAfter }
+        return read
     }
 }
 
@@ -217,9 +252,11 @@ struct ProbeItem: Codable, Sendable, Hashable {
         case id, lastUpdateTimeSinceEpoch
     }
 
+    /// Never fails on a field: a damaged newest object must not fail the probe. An unreadable
+    /// field reads as `nil`, which differs from the last fingerprint and so forces a read.
     init(from decoder: any Decoder) throws {
-        let c = try GoStyleKeyedContainer(decoder: decoder, keyedBy: CodingKeys.self)
-        id = try c.lenientString(.id)
-        lastUpdateTimeSinceEpoch = try c.lenientString(.lastUpdateTimeSinceEpoch)
+        let c = try? GoStyleKeyedContainer(decoder: decoder, keyedBy: CodingKeys.self)
+        id = (try? c?.lenientString(.id)) ?? nil
+        lastUpdateTimeSinceEpoch = (try? c?.lenientString(.lastUpdateTimeSinceEpoch)) ?? nil
     }
 }

@@ -126,6 +126,18 @@ final class DrillHarness: Sendable {
         return names
     }
 
+    /// The artifact locations of the models location serves: they identify a model whose
+    /// name a test damaged (``register(_:version:)`` puts the name in the artifact URI).
+    func servedArtifactLocations() -> Set<String> {
+        var locations: Set<String> = []
+        for entry in index.snapshot().entries {
+            if let document = try? ModelCatalog.decode(Data(buffer: entry.body)) {
+                locations.formUnion(document.models.compactMap(\.artifactLocationURL))
+            }
+        }
+        return locations
+    }
+
     /// The keys location serves.
     func servedKeys() -> Set<String> { Set(index.snapshot().entries.map(\.key.key)) }
 

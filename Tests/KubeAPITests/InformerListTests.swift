@@ -1,0 +1,122 @@
+import Foundation
+import KubeAPI
+import Logging
+import Sandbox
+import Synchronization
+import Testing
+
+/// The informer's list is lenient like its watch: one unreadable object is skipped with a log
+/// line, the rest syncs, and a cached copy is never dropped because the list could not read it.
+@Suite struct InformerListTests {
+    static let kind = InferenceService.resource.fakeKindID
+
+    static func service(_ name: String, damaged: Bool = false) -> JSONValue {
+        [
+            "apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService",
+            "metadata": ["name": .string(name), "namespace": "default"],
+            "spec": ["predictor": ["model": ["storageUri": .string("s3://bucket/\(name)")]]],
+            // A string where the conditions array belongs: the typed decoder refuses the object.
+            "status": damaged ? ["conditions": "Ready"] : ["conditions": [["type": "Ready", "status": "True"]]],
+        ]
+    }
+
+    func options() -> InformerOptions {
+        InformerOptions(
+            namespace: "default", pageSize: 2, watchTimeoutSeconds: 30...30,
+            backoff: WatchBackoff(initial: .milliseconds(10), maximum: .milliseconds(50)), shortWatch: .zero)
+    }
+
+    @Test func anUndecodableObjectInTheInitialListIsSkippedWithALogLineAndTheRestSyncs() async throws {
+        try await withFakeKube { server, client in
+            for name in ["alpha", "broken", "gamma"] {
+                _ = try server.store.seed(kind: Self.kind, object: Self.service(name, damaged: name == "broken"))
+            }
+            let lines = CapturedLines()
+            let informer = Informer<InferenceService>(client: client, options: options(), logger: lines.logger())
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await informer.run() }
+                _ = try await awaitEvent(from: informer.events, "first sync") {
+                    if case .synced = $0 { return true } else { return false }
+                }
+                #expect(informer.hasSynced)
+                #expect(informer.objects().map(\.metadata.name) == ["alpha", "gamma"])
+                let skipped = lines.warnings.filter { $0.contains("skipping a InferenceService") }
+                #expect(skipped.count == 1, "\(lines.warnings)")
+                #expect(skipped.first?.contains("default/broken") == true, "\(skipped)")
+                group.cancelAll()
+            }
+        }
+    }
+
+    @Test func anObjectThatTurnsUndecodableKeepsItsLastReadableCopyThroughARelist() async throws {
+        try await withFakeKube { server, client in
+            for name in ["steady", "victim"] { _ = try server.store.seed(kind: Self.kind, object: Self.service(name)) }
+            let informer = Informer<InferenceService>(
+                client: client, options: options(), logger: CapturedLines().logger())
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await informer.run() }
+                _ = try await awaitEvent(from: informer.events, "first sync") {
+                    if case .synced = $0 { return true } else { return false }
+                }
+                let readable = try #require(informer.object(forKey: "default/victim"))
+                try await eventually("the informer's watch is open") { server.store.openWatchCount == 1 }
+                // Damage the object, then forget the history so that the informer must relist
+                // and meet the damaged object in the list rather than in a watch event.
+                server.injectFault(
+                    .status(code: 503, reason: "ServiceUnavailable", message: "down"), times: 1000,
+                    pathContains: "/inferenceservices")
+                server.store.dropAllWatches()
+                try await eventually("the informer is backing off") { informer.statistics.failures >= 1 }
+                _ = try server.store.seed(kind: Self.kind, object: Self.service("victim", damaged: true))
+                server.store.compact()
+                server.clearFaults()
+
+                let relisted = try await awaitEvent(from: informer.events, "the relist or a delete of victim") {
+                    switch $0 {
+                    case .synced: return true
+                    case .deleted(let object, _): return object.metadata.name == "victim"
+                    default: return false
+                    }
+                }
+                group.cancelAll()
+                guard case .synced = relisted else {
+                    Issue.record("the relist dropped the object it could not read: \(relisted)")
+                    return
+                }
+                #expect(informer.statistics.lists >= 2)
+                #expect(informer.object(forKey: "default/victim") == readable)
+                #expect(informer.objects().map(\.metadata.name) == ["steady", "victim"])
+            }
+        }
+    }
+}
+
+/// Warning lines a logger emitted, rendered as `message key=value …`.
+final class CapturedLines: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var warnings: [String] { lines.withLock { $0 } }
+
+    func logger() -> Logger {
+        var logger = Logger(label: "informer-tests") { _ in Handler(lines: self) }
+        logger.logLevel = .warning
+        return logger
+    }
+
+    struct Handler: LogHandler {
+        let lines: CapturedLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .warning
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            let rendered = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            lines.lines.withLock { $0.append("\(event.message) \(rendered)") }
+        }
+    }
+}
