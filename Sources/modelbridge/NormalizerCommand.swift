@@ -46,6 +46,7 @@ struct NormalizerCommand: AsyncParsableCommand {
                 sink: HTTPCatalogSink(baseURL: storageURL, client: http, token: environment["BRIDGE_TOKEN"]),
                 logger: logger
             )
+            cleanup.add { try? await runtime.transport.shutdown() }
             let admin = RoleServer(
                 name: "rhoai-normalizer admin", address: ListenAddress(parsing: metricsAddress)!,
                 responder: NormalizerAdminResponder(

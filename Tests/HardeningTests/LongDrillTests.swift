@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CatalogModel
 import Foundation
 import RegistryAPI
@@ -124,7 +125,9 @@ import Testing
             "crash drill: \(report.polls) polls (\(report.answered) answered), \(report.violations.count) disappearances"
         )
         for violation in report.violations.prefix(10) { print("  \(violation)") }
-        await platform.shutdown()
+        for (role, ending) in await platform.shutdown() {
+            #expect(ending == "exit 0", "\(role.rawValue) did not shut down cleanly on SIGTERM: \(ending)")
+        }
         #expect(failures.isEmpty, "\(failures)")
         #expect(report.violations.isEmpty, "\(report.violations.prefix(5))")
     }
@@ -238,7 +241,9 @@ import Testing
         let final = LongDrillPlatform.Role.allCases.map { ($0, platform.residentKiB($0) ?? 0) }
         samples.append(
             "t=\(seconds)s " + final.map { "\($0.0.rawValue)=\($0.1) KiB" }.joined(separator: " "))
-        await platform.shutdown()
+        for (role, ending) in await platform.shutdown() {
+            #expect(ending == "exit 0", "\(role.rawValue) did not shut down cleanly on SIGTERM: \(ending)")
+        }
         let achieved = Double(requests) / Double(seconds)
         print("soak: \(seconds) s, \(requests) requests (\(String(format: "%.1f", achieved))/s), statuses \(statuses)")
         print("soak: churn registered \(churned - population) and archived \(archived.withLock { $0.count }) models")
@@ -266,8 +271,8 @@ extension LongDrillPlatform {
     /// The body of a document location serves, or `nil`.
     func getBody(_ path: String) async -> String? {
         do {
-            let response = try await http.execute(
-                .init(url: locationURL + path), timeout: .seconds(5))
+            let response = try await roles.http.execute(
+                HTTPClientRequest(url: locationURL + path), timeout: .seconds(5))
             let body = try await response.body.collect(upTo: 16 << 20)
             return response.status.code == 200 ? String(buffer: body) : nil
         } catch {
