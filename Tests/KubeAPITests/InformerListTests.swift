@@ -89,24 +89,56 @@ import Testing
             }
         }
     }
+
+    @Test func aWatchTheServerCutsEarlyIsLoggedAtInfoAndResumed() async throws {
+        try await withFakeKube { server, client in
+            _ = try server.store.seed(kind: Self.kind, object: Self.service("alpha"))
+            let lines = CapturedLines()
+            let informer = Informer<InferenceService>(
+                client: client, options: options(), logger: lines.logger(level: .info))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await informer.run() }
+                _ = try await awaitEvent(from: informer.events, "first sync") {
+                    if case .synced = $0 { return true } else { return false }
+                }
+                try await eventually("the informer's watch is open") { server.store.openWatchCount == 1 }
+                #expect(!lines.warnings.contains { $0.contains("closed by the server early") }, "\(lines.warnings)")
+
+                server.store.dropAllWatches()
+                try await eventually("the informer watches again") {
+                    informer.statistics.watches >= 2 && server.store.openWatchCount == 1
+                }
+                let cut = lines.warnings.filter { $0.contains("closed by the server early") }
+                #expect(cut.count == 1, "\(lines.warnings)")
+                #expect(cut.first?.contains("requestedSeconds=30") == true, "\(cut)")
+
+                _ = try server.store.seed(kind: Self.kind, object: Self.service("beta"))
+                _ = try await awaitEvent(from: informer.events, "beta through the new watch") {
+                    if case .added(let object) = $0 { return object.metadata.name == "beta" } else { return false }
+                }
+                group.cancelAll()
+            }
+        }
+    }
 }
 
 /// Warning lines a logger emitted, rendered as `message key=value …`.
 final class CapturedLines: Sendable {
     private let lines = Mutex<[String]>([])
 
+    /// Every line captured (only warnings and above, unless the logger was made with a lower level).
     var warnings: [String] { lines.withLock { $0 } }
 
-    func logger() -> Logger {
+    func logger(level: Logger.Level = .warning) -> Logger {
         var logger = Logger(label: "informer-tests") { _ in Handler(lines: self) }
-        logger.logLevel = .warning
+        logger.logLevel = level
         return logger
     }
 
     struct Handler: LogHandler {
         let lines: CapturedLines
         var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .warning
+        var logLevel: Logger.Level = .trace
 
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
             get { metadata[key] }

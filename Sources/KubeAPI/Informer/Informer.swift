@@ -146,10 +146,10 @@ public final class Informer<Object: KubeResource>: Sendable {
                 let started = ContinuousClock.now
                 var received = 0
                 do {
+                    let timeout = Int.random(in: options.watchTimeoutSeconds)
                     let watchOptions = WatchOptions(
                         labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
-                        resourceVersion: version, allowWatchBookmarks: true,
-                        timeoutSeconds: Int.random(in: options.watchTimeoutSeconds))
+                        resourceVersion: version, allowWatchBookmarks: true, timeoutSeconds: timeout)
                     state.withLock { $0.statistics.watches += 1 }
                     let watch = try await client.watch(
                         Object.self, namespace: options.namespace, options: watchOptions)
@@ -159,9 +159,19 @@ public final class Informer<Object: KubeResource>: Sendable {
                         if let eventVersion = event.resourceVersion { version = eventVersion }
                     }
                     if Task.isCancelled { return }
-                    if received == 0 && ContinuousClock.now - started < options.shortWatch {
+                    let lasted = ContinuousClock.now - started
+                    if received == 0 && lasted < options.shortWatch {
                         guard await pause(&backoff, after: nil, doing: "watch (ended at once with no events)")
                         else { return }
+                    } else if lasted < .seconds(timeout) * 9 / 10 {
+                        // The server ends a watch at its timeout; one that ends well before was
+                        // cut (an API server restart, a proxy's idle timeout). It heals by itself.
+                        logger.info(
+                            "watch of \(resourceName) was closed by the server early; watching again",
+                            metadata: [
+                                "after": "\(lasted)",
+                                "requestedSeconds": "\(timeout)", "resourceVersion": "\(version ?? "-")",
+                            ])
                     }
                 } catch let error as KubeAPIError where error.isExpired || Self.isVersionTooLarge(error) {
                     state.withLock { $0.statistics.expired += 1 }
