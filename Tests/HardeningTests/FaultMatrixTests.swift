@@ -142,7 +142,9 @@ import Testing
             #expect(served.isSuperset(of: live), "\(fault) cycle \(cycle): a live model left location")
             #expect(harness.index.snapshot().cards.count >= cards, "\(fault) cycle \(cycle): a card was lost")
         }
-        let warnings = logs.lines(atLeast: .warning)
+        // A slow read (over a second on a busy machine) is worth a warning, but not one that names
+        // the fault under test.
+        let warnings = logs.lines(atLeast: .warning).filter { !$0.text.contains("answered slowly") }
         fault.clear(harness)
         harness.registry.faults.setLatency(nil)
 
@@ -188,13 +190,7 @@ import Testing
         }
         for row in rows {
             #expect(row.minimumServed == row.expected, "\(row.fault): wrongful removal")
-            if row.fault == .catalogOutage {
-                #expect(row.warnings > 0, "\(row.fault) (resync: \(row.duringResync)): no log line")
-
-            } else {
-                #expect(
-                    row.warnings > 0, "\(row.fault) (resync: \(row.duringResync)): no log line said what went wrong")
-            }
+            #expect(row.warnings > 0, "\(row.fault) (resync: \(row.duringResync)): no log line said what went wrong")
             #expect(row.recovery <= Self.probeInterval, "\(row.fault): recovery took \(row.recovery)")
         }
     }

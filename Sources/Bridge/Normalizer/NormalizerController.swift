@@ -293,31 +293,33 @@ public actor NormalizerController {
             metrics.errors.increment()
         }
         let endpoints = discovery?.registries ?? []
-        let results = await withTaskGroup(of: (String, Result<RegistrySnapshot?, any Error>, Date).self) { group in
+        typealias Read = (key: String, result: Result<RegistrySnapshot?, any Error>, took: Duration)
+        let results = await withTaskGroup(of: Read.self) { group in
             for endpoint in endpoints {
                 let (client, catalog) = self.client(for: endpoint)
                 let previous = snapshots[endpoint.key]
                 let forced = full || !resyncKeys.isEmpty
                 group.addTask {
+                    let started = ContinuousClock.now
                     do {
                         let fingerprint = try await client.probe()
                         let changed = !fingerprint.changedCollections(since: previous?.fingerprint).isEmpty
                         let reader = RegistryReader(client: client, catalog: catalog)
                         guard forced || previous == nil || changed else {
                             // The registry is unchanged; a model card may still have changed in the catalog.
-                            guard let previous else { return (endpoint.key, .success(nil), now) }
+                            guard let previous else { return (endpoint.key, .success(nil), .now - started) }
                             let refreshed = await reader.refreshCards(of: previous, now: now)
-                            return (endpoint.key, .success(refreshed), now)
+                            return (endpoint.key, .success(refreshed), .now - started)
                         }
                         let snapshot = try await reader.read(
                             previous: previous, fingerprint: fingerprint, full: forced, now: now)
-                        return (endpoint.key, .success(snapshot), now)
+                        return (endpoint.key, .success(snapshot), .now - started)
                     } catch {
-                        return (endpoint.key, .failure(error), now)
+                        return (endpoint.key, .failure(error), .now - started)
                     }
                 }
             }
-            var collected: [(String, Result<RegistrySnapshot?, any Error>, Date)] = []
+            var collected: [Read] = []
             for await result in group { collected.append(result) }
             return collected
         }
@@ -331,18 +333,29 @@ public actor NormalizerController {
             status.catalogURL = endpoint.catalog?.baseURL ?? discovery?.catalog?.baseURL
             statuses[endpoint.key] = status
         }
-        for (key, result, at) in results {
+        // Changes are promised within a probe interval; say which registry breaks that (with a
+        // floor, so that a sub-second interval does not turn every read into a warning).
+        let slow = max(configuration.probeInterval, .seconds(1))
+        for (key, result, took) in results {
             metrics.probes.increment()
+            if took > slow {
+                events.append(.warning, "registry \(key)", "answered slowly: the read took \(took)")
+                logger.warning(
+                    "registry answered slowly: reading it took longer than PROBE_INTERVAL, so changes show up late",
+                    metadata: [
+                        "registry": "\(key)", "took": "\(took)", "probeInterval": "\(configuration.probeInterval)",
+                    ])
+            }
             switch result {
             case .success(let snapshot):
-                statuses[key]?.lastProbe = at
+                statuses[key]?.lastProbe = now
                 statuses[key]?.lastError = nil
                 if let snapshot {
                     metrics.fullReads.increment()
                     registryGeneration += 1
                     let before = snapshots[key].map { Set($0.liveVersions.map { "\($0.model.id)/\($0.version.id)" }) }
                     snapshots[key] = snapshot
-                    statuses[key]?.lastFullRead = at
+                    statuses[key]?.lastFullRead = now
                     statuses[key]?.models = snapshot.models.count
                     statuses[key]?.liveVersions = snapshot.liveVersions.count
                     for skipped in snapshot.skipped {
