@@ -144,6 +144,30 @@ import Testing
         await harness.shutdown()
     }
 
+    @Test func afterAStorageOutageEveryBackedOffDocumentGoesOutAtTheNextProbe() async throws {
+        let harness = try await NormalizerHarness()
+        harness.storage.refusing = true
+        try harness.register("first")
+        try harness.register("second")
+        await harness.cycle()
+        #expect(harness.storage.upserts.count == 2, "both documents are tried once")
+
+        // Storage keeps refusing: the backoff grows past anything these cycles span, and each
+        // probe spends one request (the retry due soonest), not one per waiting document.
+        for _ in 0..<5 { await harness.cycle() }
+        #expect(harness.storage.upserts.count == 2 + 5, "one early retry per probe while storage refuses")
+        #expect(harness.served().isEmpty)
+
+        // Storage is back: the next probe's early retry goes through and takes the other along,
+        // although neither document's backoff (by now seconds) has run out.
+        harness.storage.refusing = false
+        await harness.cycle()
+        #expect(Set(harness.served().keys) == ["first-v1", "second-v1"])
+        #expect(try await harness.store.keys().count == 2)
+        #expect(await harness.controller.snapshot().failing.isEmpty, "no document is left failing")
+        await harness.shutdown()
+    }
+
     @Test func kserveOnlyServicesAppearWhenReadyAndGoWhenDeleted() async throws {
         let harness = try await NormalizerHarness()
         try harness.seedReadyInferenceService(namespace: "team", name: "llama")

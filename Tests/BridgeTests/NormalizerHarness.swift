@@ -5,6 +5,7 @@ import KubeAPI
 import Logging
 import RegistryAPI
 import Sandbox
+import Synchronization
 
 /// A normalizer wired to fake servers (Kubernetes API, one registry, the catalog) and an
 /// in-process storage + location, driven cycle by cycle from the test.
@@ -17,6 +18,8 @@ final class NormalizerHarness: Sendable {
     let store = MemoryCatalogStore()
     let index = LocationIndex(format: .jsonArray)
     let controller: NormalizerController
+    /// storage-rest in process, which a test can make refuse every write.
+    let storage: SwitchableSink
     let cluster: ClusterSource
     let clusterTask: Task<Void, any Error>
     static let registryKey = "rhoai-model-registries:modelregistry-public"
@@ -47,10 +50,11 @@ final class NormalizerHarness: Sendable {
         cluster = ClusterSource(client: client, logger: quiet)
         index.markLoaded()
         let service = StorageService(store: store, location: InProcessLocationSink(index: index), logger: quiet)
+        storage = SwitchableSink(InProcessCatalogSink(service: service))
         controller = NormalizerController(
             configuration: NormalizerConfiguration(probeInterval: probeInterval, pollingInterval: .seconds(3600)),
             routes: KubeRouteLister(client: client), transport: transport, cluster: cluster,
-            sink: InProcessCatalogSink(service: service), logger: quiet)
+            sink: storage, logger: quiet)
         let cluster = self.cluster
         clusterTask = Task { try await cluster.run() }
         do {
@@ -142,4 +146,36 @@ func eventually(
         var description: String
     }
     throw Timeout(description: "timed out waiting until \(what)")
+}
+
+/// A storage sink that refuses every call while `refusing` is set, and counts the upserts it
+/// was asked for.
+final class SwitchableSink: CatalogSink {
+    struct Refused: Error {}
+    let wrapped: any CatalogSink
+    private let state = Mutex((refusing: false, upserts: [String]()))
+
+    init(_ wrapped: any CatalogSink) { self.wrapped = wrapped }
+
+    var refusing: Bool {
+        get { state.withLock { $0.refusing } }
+        set { state.withLock { $0.refusing = newValue } }
+    }
+
+    /// Every upsert asked for (refused or not), by key, in order.
+    var upserts: [String] { state.withLock { $0.upserts } }
+
+    func upsert(key: String, type: ReconcilerType, body: UpsertBody) async throws {
+        let refusing = state.withLock { state in
+            state.upserts.append(key)
+            return state.refusing
+        }
+        if refusing { throw Refused() }
+        try await wrapped.upsert(key: key, type: type, body: body)
+    }
+
+    func postKeySet(_ keys: Set<String>) async throws {
+        if refusing { throw Refused() }
+        try await wrapped.postKeySet(keys)
+    }
 }

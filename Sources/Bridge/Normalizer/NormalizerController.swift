@@ -207,7 +207,9 @@ public actor NormalizerController {
         var reasons: [String] = []
         let probeDue = lastProbe.map { started - $0 >= configuration.probeInterval } ?? true
         let fullDue = resyncAll || (lastFull.map { started - $0 >= configuration.pollingInterval } ?? true)
-        if probeDue || fullDue || !resyncKeys.isEmpty {
+        // A cycle that reads the registries also retries one backed-off upsert early (`push`).
+        let probed = probeDue || fullDue || !resyncKeys.isEmpty
+        if probed {
             lastProbe = started
             reasons += await readRegistries(full: fullDue, now: now)
             if fullDue { lastFull = started }
@@ -230,7 +232,7 @@ public actor NormalizerController {
         // Nothing changed since the last render, nothing to retry, nothing asked for: an idle
         // cycle costs the probes and nothing else.
         let generation = (cluster: cluster?.generation ?? 0, registries: registryGeneration)
-        let retryDue = retries.values.contains { $0.due <= clock.now }
+        let retryDue = retries.values.contains { $0.due <= clock.now } || (probed && !retries.isEmpty)
         if let rendered = renderedGeneration, rendered == generation, !fullDue, resyncKeys.isEmpty, !retryDue,
             reasons.isEmpty, !keySetFailed, lastKeySet != nil || !isLeader()
         {
@@ -251,7 +253,7 @@ public actor NormalizerController {
         metrics.kserveModels.set(Double(desired.values.filter { $0.reconcilerType == .kserve }.count))
 
         if isLeader() {
-            await push(desired, forced: resyncKeys)
+            await push(desired, forced: resyncKeys, probe: probed)
             resyncKeys = []
             if reasons.isEmpty {
                 await postKeySet(Set(desired.keys))
@@ -482,53 +484,92 @@ public actor NormalizerController {
 
     /// Upserts the documents whose bytes changed (or that a resync names), in parallel, with
     /// per-key backoff for failures.
-    func push(_ desired: [String: NormalizedDocument], forced: Set<String>) async {
-        let clock = ContinuousClock()
-        let now = clock.now
-        var work: [(String, ReconcilerType, UpsertBody, Int)] = []
+    ///
+    /// Backoff spares storage while it fails, but must not delay the recovery: with `probe`
+    /// set (the cycle read the registries: every probe interval, and on a resync), when no
+    /// backed-off key is due, the one due soonest is tried anyway, and as soon as any key that
+    /// had failed goes through, every other backed-off key is pushed at once. So after a
+    /// storage outage everything is caught up within one probe interval, whatever the backoff
+    /// had grown to, and while the outage lasts the backed-off keys cost one request per probe.
+    func push(_ desired: [String: NormalizedDocument], forced: Set<String>, probe: Bool = false) async {
+        let now = ContinuousClock().now
+        var work: [Upsert] = []
+        var deferred: [Upsert] = []
         for (key, document) in desired.sorted(by: { $0.key < $1.key }) {
             guard let body = try? UpsertBody(document, format: configuration.format) else { continue }
             var hasher = Hasher()
             hasher.combine(document.reconcilerType)
             hasher.combine(body)
             let hash = hasher.finalize()
-            let changed = pushed[key] != hash || forced.contains(key)
-            if let retry = retries[key], retry.due > now, !forced.contains(key) { continue }
-            if changed { work.append((key, document.reconcilerType, body, hash)) }
+            guard pushed[key] != hash || forced.contains(key) else { continue }
+            let upsert = Upsert(key: key, type: document.reconcilerType, body: body, hash: hash)
+            if let retry = retries[key], retry.due > now, !forced.contains(key) {
+                deferred.append(upsert)
+            } else {
+                work.append(upsert)
+            }
+        }
+        if probe, !work.contains(where: { retries[$0.key] != nil }),
+            let canary = deferred.indices.min(by: { due(deferred[$0].key) < due(deferred[$1].key) })
+        {
+            work.append(deferred.remove(at: canary))
         }
         guard !work.isEmpty else { return }
+        let failedBefore = Set(work.map(\.key).filter { retries[$0] != nil })
+        let succeeded = await upsert(work)
+        if !deferred.isEmpty, !failedBefore.isDisjoint(with: succeeded) {
+            logger.info(
+                "storage accepts upserts again; pushing the documents that were waiting to retry",
+                metadata: ["documents": "\(deferred.count)"])
+            _ = await upsert(deferred)
+        }
+    }
+
+    /// When a backed-off key is next due (now if it is not backed off).
+    func due(_ key: String) -> ContinuousClock.Instant { retries[key]?.due ?? ContinuousClock().now }
+
+    /// One document to upsert, with the hash of what is sent.
+    struct Upsert: Sendable {
+        var key: String
+        var type: ReconcilerType
+        var body: UpsertBody
+        var hash: Int
+    }
+
+    /// Upserts `work` in parallel and records each outcome; returns the keys that went through.
+    func upsert(_ work: [Upsert]) async -> Set<String> {
         metrics.queueAdds.increment(by: Int64(work.count))
         metrics.queueDepth.set(Double(work.count))
         let sink = self.sink
         let parallelism = configuration.upsertParallelism
-        let outcomes = await withTaskGroup(of: (String, Int, (any Error)?, Duration).self) { group in
+        let outcomes = await withTaskGroup(of: (Upsert, (any Error)?, Duration).self) { group in
             var iterator = work.makeIterator()
             func addNext() {
-                guard let (key, type, body, hash) = iterator.next() else { return }
+                guard let upsert = iterator.next() else { return }
                 group.addTask {
                     let started = ContinuousClock().now
                     do {
-                        try await sink.upsert(key: key, type: type, body: body)
-                        return (key, hash, nil, ContinuousClock().now - started)
+                        try await sink.upsert(key: upsert.key, type: upsert.type, body: upsert.body)
+                        return (upsert, nil, ContinuousClock().now - started)
                     } catch {
-                        return (key, hash, error, ContinuousClock().now - started)
+                        return (upsert, error, ContinuousClock().now - started)
                     }
                 }
             }
             for _ in 0..<parallelism { addNext() }
-            var collected: [(String, Int, (any Error)?, Duration)] = []
+            var collected: [(Upsert, (any Error)?, Duration)] = []
             while let outcome = await group.next() {
                 collected.append(outcome)
                 addNext()
             }
             return collected
         }
-        var failed = 0
-        for (key, hash, error, duration) in outcomes {
+        var succeeded: Set<String> = []
+        for (upsert, error, duration) in outcomes {
+            let key = upsert.key
             metrics.queueWorkDuration.record(duration)
             metrics.reconcileTime.record(duration)
             if let error {
-                failed += 1
                 let attempts = (retries[key]?.attempts ?? 0) + 1
                 let delay = min(.milliseconds(500) * (1 << min(attempts - 1, 20)), configuration.maximumRetryDelay)
                 retries[key] = (attempts, ContinuousClock().now + delay, "\(error)")
@@ -541,16 +582,19 @@ public actor NormalizerController {
                 events.append(
                     .error, "storage", "upsert of \(key) failed (attempt \(attempts)); retry in \(delay): \(error)")
             } else {
-                pushed[key] = hash
+                pushed[key] = upsert.hash
                 retries[key] = nil
+                succeeded.insert(key)
                 metrics.reconcileSuccess.increment()
             }
         }
         metrics.queueDepth.set(Double(0))
         metrics.documents.set(Double(pushed.count))
-        let succeeded = outcomes.count - failed
-        if succeeded > 0 { events.append(.info, "storage", "upserted \(succeeded) changed documents") }
-        logger.info("pushed changed documents", metadata: ["upserted": "\(succeeded)", "failed": "\(failed)"])
+        if !succeeded.isEmpty { events.append(.info, "storage", "upserted \(succeeded.count) changed documents") }
+        logger.info(
+            "pushed changed documents",
+            metadata: ["upserted": "\(succeeded.count)", "failed": "\(outcomes.count - succeeded.count)"])
+        return succeeded
     }
 
     /// Posts the key set when it differs from the last one storage accepted.
