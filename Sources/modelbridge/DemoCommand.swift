@@ -74,9 +74,9 @@ struct DemoCommand: AsyncParsableCommand {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent(
                 "modelbridge-demo-\(UUID().uuidString.prefix(8).lowercased())"
             ).path
-        let locationPort = try self.locationPort == 0 ? FreePort.pick() : self.locationPort
-        let storagePort = try FreePort.pick()
-        let adminPort = try FreePort.pick()
+        let locationPort = try self.locationPort == 0 ? LoopbackPort.free() : self.locationPort
+        let storagePort = try LoopbackPort.free()
+        let adminPort = try LoopbackPort.free()
         let locationURL = "http://127.0.0.1:\(locationPort)"
         let platform = try SandboxPlatform(
             configuration: SandboxConfiguration(
@@ -166,25 +166,5 @@ struct DemoCommand: AsyncParsableCommand {
         try ConsoleRunner.run(
             engine: consoleEngine, options: ConsoleOptions(readOnly: readOnly, ascii: false, startView: .models),
             settings: CursesTerminal.Settings(palette: nil), environment: ProcessInfo.processInfo.environment)
-    }
-}
-
-/// A free loopback port (bound, read and released).
-enum FreePort {
-    static func pick() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let result = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(descriptor, pointer, length) == 0 else { return -1 }
-                return getsockname(descriptor, pointer, &length)
-            }
-        }
-        guard result == 0 else { throw ValidationError("no free loopback port to listen on") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

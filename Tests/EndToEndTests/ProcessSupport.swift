@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 import Synchronization
 
 /// A `modelbridge` role started as its own process, with its output captured for failure reports.
@@ -59,27 +60,8 @@ final class RoleProcess: Sendable {
     }
 }
 
-/// A free loopback port (bound and released; good enough on a test machine).
-func freePort() throws -> Int {
-    let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-            guard bind(socket, pointer, length) == 0 else { return -1 }
-            return getsockname(socket, pointer, &length)
-        }
-    }
-    guard bound == 0 else {
-        struct BindFailed: Error {}
-        throw BindFailed()
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
+/// A free loopback port (see `LoopbackPort`).
+func freePort() throws -> Int { try LoopbackPort.free() }
 
 /// Polls until `condition` holds or the deadline passes; returns how long it took.
 @discardableResult

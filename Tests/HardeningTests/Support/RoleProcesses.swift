@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CatalogModel
 import Foundation
+import Sandbox
 import Synchronization
 
 /// The three roles as separate `modelbridge` processes, wired as in the RHDH pod (storage-rest
@@ -33,7 +34,7 @@ final class RoleProcesses: Sendable {
         self.logLevel = logLevel
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var ports: [Role: Int] = [:]
-        for role in Role.allCases { ports[role] = try Self.freePort() }
+        for role in Role.allCases { ports[role] = try LoopbackPort.free() }
         self.ports = ports
     }
 
@@ -179,22 +180,5 @@ final class RoleProcesses: Sendable {
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         throw DeadlinePassed(description: "the modelbridge binary is not built; run swift build first")
-    }
-
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let result = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(descriptor, pointer, length) == 0 else { return -1 }
-                return getsockname(descriptor, pointer, &length)
-            }
-        }
-        guard result == 0 else { throw DeadlinePassed(description: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
