@@ -82,26 +82,6 @@ enum ProcessProbe {
     }
 }
 
-/// A loopback port nobody listens on right now (bound to port 0, read back, released).
-func freeLoopbackPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw BenchError("cannot open a socket to find a free port") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let result = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress -> Int32 in
-            guard bind(descriptor, socketAddress, length) == 0 else { return -1 }
-            return getsockname(descriptor, socketAddress, &length)
-        }
-    }
-    guard result == 0 else { throw BenchError("cannot bind a loopback port") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 /// A benchmark could not run; the message says what to do.
 struct BenchError: Error, CustomStringConvertible {
     var description: String

@@ -89,9 +89,9 @@ struct EngineBench {
     ) async throws -> Outcome {
         let logs = platform.registries.map(\.server.requestLog) + [platform.catalog.requestLog]
         for log in logs { log.clear() }
-        let locationPort = try freeLoopbackPort()
+        let locationPort = try LoopbackPort.free()
         let locationURL = "http://127.0.0.1:\(locationPort)"
-        let adminURL = "http://127.0.0.1:\(try freeLoopbackPort())"
+        let adminURL = "http://127.0.0.1:\(try LoopbackPort.free())"
         progress("starting modelbridge all; waiting until location lists \(BenchFigure.grouped(expected)) documents")
         let clock = ContinuousClock()
         let started = clock.now
@@ -100,7 +100,7 @@ struct EngineBench {
             binary: binary,
             arguments: [
                 "all", "--location-address", "127.0.0.1:\(locationPort)",
-                "--storage-address", "127.0.0.1:\(try freeLoopbackPort())",
+                "--storage-address", "127.0.0.1:\(try LoopbackPort.free())",
                 "--metrics-address", String(adminURL.dropFirst("http://".count)),
                 "--kubeconfig", SandboxStateFiles(directory: stateDirectory).kubeconfigPath, "--log-level", "warning",
             ],

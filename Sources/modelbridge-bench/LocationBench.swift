@@ -1,5 +1,6 @@
 import CatalogModel
 import Foundation
+import Sandbox
 
 /// The HTTP figures: a real `modelbridge location` release binary, fed by a real `storage-rest`
 /// with `STORAGE_TYPE=Memory`, loaded with wrk.
@@ -94,8 +95,8 @@ struct LocationBench {
 
     /// Starts storage-rest (memory) and location, waits for location to load, then seeds through storage.
     func startPair(seeding documents: [(key: String, body: UpsertBody)]) async throws -> Pair {
-        let locationPort = try freeLoopbackPort()
-        let storagePort = try freeLoopbackPort()
+        let locationPort = try LoopbackPort.free()
+        let storagePort = try LoopbackPort.free()
         let locationURL = "http://127.0.0.1:\(locationPort)"
         let storageURL = "http://127.0.0.1:\(storagePort)"
         let format = ["NORMALIZER_FORMAT": "JsonArrayFormat"]
