@@ -217,4 +217,35 @@ import Testing
         try index.remove(key: beta.key.key)
         #expect(try uris() == [alpha.key.uri(format: .jsonArray)])
     }
+
+    /// Found by the crash drill: location restarted during a re-upsert wave kept serving an older
+    /// copy, because the load from storage wrote its (older) copy over a push that landed while
+    /// the load was being applied.
+    @Test func aPushThatLandsWhileTheLoadIsAppliedIsNeverOverwrittenByTheOlderStoredCopy() async throws {
+        let index = LocationIndex(format: .jsonArray)
+        let documents = (0..<2_000).map { Sample.registryDocument(model: "model-\($0)", version: "v1", card: nil) }
+        let stored = try documents.map { document in
+            (
+                key: document.key.key,
+                body: UpsertBody(body: try UpsertBody(document, format: .jsonArray).body, lastUpdateTimeSinceEpoch: "1")
+            )
+        }
+        let fresh = try documents.reversed().map { document in
+            (
+                key: document.key.key,
+                body: UpsertBody(body: try UpsertBody(document, format: .jsonArray).body, lastUpdateTimeSinceEpoch: "2")
+            )
+        }
+        // Pushes race the load, newest copy every time; whichever lands first, the push must win.
+        async let pushes: Void = {
+            for (key, body) in fresh { try index.upsert(key: key, body: body) }
+        }()
+        let rejected = index.completeLoad(stored)
+        try await pushes
+        #expect(rejected.isEmpty)
+        let entries = index.snapshot().entries
+        #expect(entries.count == documents.count)
+        let older = entries.filter { $0.epoch != "2" }.map(\.key.key)
+        #expect(older.isEmpty, "\(older.count) documents went back to the stored copy, e.g. \(older.prefix(3))")
+    }
 }

@@ -99,6 +99,22 @@ public final class LocationIndex: Sendable {
     /// body is a model-catalog document, so a bad upsert changes nothing.
     @discardableResult
     public func upsert(key rawKey: String, body: UpsertBody, now: Date = Date()) throws -> UpsertOutcome {
+        let checked = try check(key: rawKey, body: body)
+        return state.withLock { state in
+            if !state.loaded { state.keysTouchedDuringLoad.insert(checked.key.key) }
+            return Self.apply(checked, body: body, now: now, format: format, to: &state)
+        }
+    }
+
+    /// A key and body that passed validation.
+    struct Checked {
+        var key: ImportKey
+        var bytes: ByteBuffer
+        var cardKey: String?
+    }
+
+    /// Validates without touching the state (the costly part, done outside the lock).
+    func check(key rawKey: String, body: UpsertBody) throws -> Checked {
         guard let key = ImportKey(storedKey: rawKey) else { throw LocationError.badKey(rawKey) }
         guard !body.body.isEmpty else { throw LocationError.badBody("the document ('body') is empty") }
         if format == .jsonArray {
@@ -109,31 +125,34 @@ public final class LocationIndex: Sendable {
             }
         }
         let cardKey = body.modelCardKey.isEmpty || body.modelCard.isEmpty ? nil : body.modelCardKey
-        return state.withLock { state in
-            state.keysTouchedDuringLoad.insert(key.key)
-            let previous = state.entries[key.key]
-            let bytes = ByteBuffer(bytes: body.body)
-            if let cardKey {
-                let markdown = ByteBuffer(string: body.modelCard)
-                if state.cards[cardKey]?.markdown != markdown {
-                    state.cards[cardKey] = Card(
-                        key: cardKey, markdown: markdown,
-                        etag: "\"" + ContentDigest.hex(body.modelCard.utf8, length: 24) + "\"", updatedAt: now)
-                }
+        return Checked(key: key, bytes: ByteBuffer(bytes: body.body), cardKey: cardKey)
+    }
+
+    static func apply(
+        _ checked: Checked, body: UpsertBody, now: Date, format: NormalizerFormat, to state: inout State
+    ) -> UpsertOutcome {
+        let key = checked.key
+        let previous = state.entries[key.key]
+        if let cardKey = checked.cardKey {
+            let markdown = ByteBuffer(string: body.modelCard)
+            if state.cards[cardKey]?.markdown != markdown {
+                state.cards[cardKey] = Card(
+                    key: cardKey, markdown: markdown,
+                    etag: "\"" + ContentDigest.hex(body.modelCard.utf8, length: 24) + "\"", updatedAt: now)
             }
-            if let previous, previous.body == bytes, previous.modelCardKey == cardKey,
-                previous.epoch == body.lastUpdateTimeSinceEpoch
-            {
-                return .unchanged
-            }
-            state.entries[key.key] = Entry(
-                key: key, uri: key.uri(format: format), body: bytes, epoch: body.lastUpdateTimeSinceEpoch,
-                modelCardKey: cardKey, updatedAt: now)
-            if let oldCard = previous?.modelCardKey, oldCard != cardKey { Self.dropCardIfUnused(oldCard, &state) }
-            // Serialising the list on every new key made a resync quadratic; the next read does it.
-            if previous == nil { state.listBody = nil }
-            return previous == nil ? .created : .updated
         }
+        if let previous, previous.body == checked.bytes, previous.modelCardKey == checked.cardKey,
+            previous.epoch == body.lastUpdateTimeSinceEpoch
+        {
+            return .unchanged
+        }
+        state.entries[key.key] = Entry(
+            key: key, uri: key.uri(format: format), body: checked.bytes, epoch: body.lastUpdateTimeSinceEpoch,
+            modelCardKey: checked.cardKey, updatedAt: now)
+        if let oldCard = previous?.modelCardKey, oldCard != checked.cardKey { dropCardIfUnused(oldCard, &state) }
+        // Serialising the list on every new key made a resync quadratic; the next read does it.
+        if previous == nil { state.listBody = nil }
+        return previous == nil ? .created : .updated
     }
 
     /// Forgets a document (B36); returns whether it existed.
@@ -141,7 +160,7 @@ public final class LocationIndex: Sendable {
     public func remove(key rawKey: String) throws -> Bool {
         guard ImportKey(storedKey: rawKey) != nil else { throw LocationError.badKey(rawKey) }
         return state.withLock { state in
-            state.keysTouchedDuringLoad.insert(rawKey)
+            if !state.loaded { state.keysTouchedDuringLoad.insert(rawKey) }
             guard let removed = state.entries.removeValue(forKey: rawKey) else { return false }
             state.documentFetches[removed.uri] = nil
             if let card = removed.modelCardKey { Self.dropCardIfUnused(card, &state) }
@@ -150,19 +169,26 @@ public final class LocationIndex: Sendable {
         }
     }
 
-    /// Adds what storage holds, without overwriting anything pushed since the load began, and
-    /// marks the index loaded: from now on `/list` answers 200.
+    /// Adds what storage holds, without overwriting anything pushed or removed since the load
+    /// began, and marks the index loaded: from now on `/list` answers 200. Bodies are validated
+    /// first; then checking what was touched, adding the rest and marking the index loaded
+    /// happen under one lock, so a push that lands while this runs is never overwritten by the
+    /// older stored copy. Returns the keys of the stored entries that were refused.
     public func completeLoad(_ stored: [(key: String, body: UpsertBody)], now: Date = Date()) -> [String] {
-        let touched = state.withLock { $0.keysTouchedDuringLoad }
         var rejected: [String] = []
-        for (key, body) in stored where !touched.contains(key) {
+        var checked: [(Checked, UpsertBody)] = []
+        checked.reserveCapacity(stored.count)
+        for (key, body) in stored {
             do {
-                try upsert(key: key, body: body, now: now)
+                checked.append((try check(key: key, body: body), body))
             } catch {
                 rejected.append(key)
             }
         }
         state.withLock { state in
+            for (entry, body) in checked where !state.keysTouchedDuringLoad.contains(entry.key.key) {
+                _ = Self.apply(entry, body: body, now: now, format: format, to: &state)
+            }
             state.loaded = true
             state.keysTouchedDuringLoad = []
         }
