@@ -116,6 +116,7 @@ import Testing
             } catch {
                 failures.append("round \(round) (\(role.rawValue)): \(error)")
                 print("round \(round): FAILED \(error)")
+                print(await Self.difference(platform, expected: names, wave: round > 0 ? wave : nil))
             }
         }
         polling.cancel()
@@ -130,6 +131,23 @@ import Testing
         }
         #expect(failures.isEmpty, "\(failures)")
         #expect(report.violations.isEmpty, "\(report.violations.prefix(5))")
+    }
+
+    /// What location serves that differs from what it should: missing and extra models, and
+    /// every document that does not carry `wave` yet.
+    static func difference(_ platform: LongDrillPlatform, expected: Set<String>, wave: String?) async -> String {
+        guard let uris = await platform.listedURIs() else { return "  location does not answer /list" }
+        let served = Set(uris.map(LongDrillPlatform.modelName(ofURI:)))
+        var lines = [
+            "  location lists \(uris.count) URIs; missing \(expected.subtracting(served).sorted().prefix(10)); "
+                + "extra \(served.subtracting(expected).sorted().prefix(10))"
+        ]
+        if let wave {
+            var stale: [String] = []
+            for uri in uris where !((await platform.getBody(uri))?.contains(wave) ?? false) { stale.append(uri) }
+            lines.append("  \(stale.count) documents without \(wave): \(stale.sorted().prefix(10))")
+        }
+        return lines.joined(separator: "\n")
     }
 
     @Test(.enabled(if: longDrillsEnabled, "set MODELBRIDGE_LONG_DRILLS=1 (scripts/drills/soak)"))

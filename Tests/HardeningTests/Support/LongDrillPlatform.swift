@@ -44,7 +44,8 @@ final class LongDrillPlatform: Sendable {
             environment: [
                 "KUBECONFIG": directory.appendingPathComponent("kubeconfig").path, "POD_NAMESPACE": "rhdh",
             ],
-            probeInterval: "1s")
+            probeInterval: "1s",
+            logLevel: ProcessInfo.processInfo.environment["MODELBRIDGE_DRILL_LOG_LEVEL"] ?? "warning")
     }
 
     var directory: URL { roles.directory }
