@@ -7,10 +7,10 @@ struct ModelBridge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelbridge",
         abstract: "Publishes the AI models of Red Hat OpenShift AI into Red Hat Developer Hub.",
+        version: ModelBridgeVersion.current,
         subcommands: [
             LocationCommand.self, StorageRestCommand.self, NormalizerCommand.self, AllCommand.self, ConsoleCommand.self,
-            SandboxCommand.self,
-            DemoCommand.self,
+            DoctorCommand.self, SandboxCommand.self, DemoCommand.self,
         ]
     )
 }

@@ -105,13 +105,11 @@ func withFakeKube<T>(_ body: (FakeKubeServer, KubeClient) async throws -> T) asy
 
     @Test func anUpstreamUnshardedMapIsReadAsItIs() async throws {
         try await withFakeKube { server, client in
-            let shared =
-                ProcessInfo.processInfo.environment["MODELBRIDGE_SHARED"].map { URL(fileURLWithPath: $0) }
-                ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+            let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fixtures")
             let value = try Data(
-                contentsOf: shared.appendingPathComponent(
-                    "fixtures/upstream/expected-output/derived/D6.kserve-only-reconcile.foo_bar.configmap-binarydata-value.json"
+                contentsOf: fixtures.appendingPathComponent(
+                    "upstream/expected-output/derived/D6.kserve-only-reconcile.foo_bar.configmap-binarydata-value.json"
                 ))
             _ = try await client.create(
                 ConfigMap(

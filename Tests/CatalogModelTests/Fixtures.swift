@@ -3,21 +3,13 @@ import Testing
 
 @testable import CatalogModel
 
-/// Access to the shared upstream fixtures (`../shared/fixtures/upstream` beside the checkout,
-/// or `MODELBRIDGE_SHARED`), and the folder where tests leave every document they produce
+/// Access to the upstream fixtures copied into the repository (`Tests/Fixtures/upstream`), and the folder where tests leave every document they produce
 /// so `.ci/run` can validate them against the upstream schema.
 enum Fixtures {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static var sharedRoot: URL {
-        if let override = ProcessInfo.processInfo.environment["MODELBRIDGE_SHARED"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
-        }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }
-
-    static var upstream: URL { sharedRoot.appendingPathComponent("fixtures/upstream") }
+    static var upstream: URL { repositoryRoot.appendingPathComponent("Tests/Fixtures/upstream") }
 
     static func data(_ path: String) throws -> Data {
         try Data(contentsOf: upstream.appendingPathComponent(path))

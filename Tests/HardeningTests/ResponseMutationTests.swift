@@ -14,14 +14,14 @@ import Testing
 @Suite(.serialized) struct ResponseMutationTests {
     static let seed: UInt64 = 0x0B1D_FACE
 
-    /// The shared upstream fixtures parse and carry the fields the mutations aim at.
+    /// The upstream fixtures parse and carry the fields the mutations aim at.
     @Test func theUpstreamRegistryFixturesAreTheShapesTheMutationsStartFrom() throws {
         for (file, fields) in [
             ("model-registry/MnistRegisteredModels.json", ["id", "name", "state", "lastUpdateTimeSinceEpoch"]),
             ("model-registry/MnistModelVersions.json", ["id", "name", "registeredModelId", "customProperties"]),
             ("model-registry/MnistModelArtifacts.json", ["id", "uri", "artifactType"]),
         ] {
-            let page = try CatalogModel.JSONValue.parse(try SharedFixtures.upstream(file))
+            let page = try CatalogModel.JSONValue.parse(try UpstreamFixtures.upstream(file))
             let first = try #require(page["items"]?.arrayValue?.first?.objectValue, "\(file) has items")
             for field in fields { #expect(first[field] != nil, "\(file) has \(field)") }
         }

@@ -15,13 +15,8 @@ enum TestPaths {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `$MODELBRIDGE_SHARED/fixtures/upstream`, else `<repo>/../shared/fixtures/upstream`.
-    static let upstreamFixtures: URL = {
-        if let shared = ProcessInfo.processInfo.environment["MODELBRIDGE_SHARED"], !shared.isEmpty {
-            return URL(fileURLWithPath: shared).appendingPathComponent("fixtures/upstream")
-        }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/upstream")
-    }()
+    /// The upstream fixtures copied into the repository: `<repo>/Tests/Fixtures/upstream`.
+    static let upstreamFixtures: URL = repositoryRoot.appendingPathComponent("Tests/Fixtures/upstream")
 
     static func fixture(_ folder: String, _ name: String) throws -> Data {
         try Data(contentsOf: upstreamFixtures.appendingPathComponent(folder).appendingPathComponent(name))

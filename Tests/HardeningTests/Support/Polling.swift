@@ -18,22 +18,17 @@ func poll(
     throw DeadlinePassed(description: "timed out after \(timeout) waiting until \(what)")
 }
 
-/// Where the shared fixtures live: `MODELBRIDGE_SHARED`, else `<repo>/../shared`.
-enum SharedFixtures {
-    static var root: URL {
-        if let explicit = ProcessInfo.processInfo.environment["MODELBRIDGE_SHARED"] {
-            return URL(fileURLWithPath: explicit)
-        }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }
+/// The upstream fixtures copied into the repository (`<repo>/Tests/Fixtures/upstream`).
+enum UpstreamFixtures {
+    static var root: URL { repositoryRoot.appendingPathComponent("Tests/Fixtures/upstream") }
 
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// The bytes of `fixtures/upstream/<relative>`.
+    /// The bytes of `Tests/Fixtures/upstream/<relative>`.
     static func upstream(_ relative: String) throws -> Data {
-        try Data(contentsOf: root.appendingPathComponent("fixtures/upstream").appendingPathComponent(relative))
+        try Data(contentsOf: root.appendingPathComponent(relative))
     }
 }

@@ -176,7 +176,7 @@ final class RoleProcesses: Sendable {
     static func binary() throws -> String {
         if let explicit = ProcessInfo.processInfo.environment["MODELBRIDGE_BINARY"] { return explicit }
         for candidate in [".build/debug/modelbridge", ".build/x86_64-unknown-linux-gnu/debug/modelbridge"] {
-            let path = SharedFixtures.repositoryRoot.appendingPathComponent(candidate).path
+            let path = UpstreamFixtures.repositoryRoot.appendingPathComponent(candidate).path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         throw DeadlinePassed(description: "the modelbridge binary is not built; run swift build first")
