@@ -31,9 +31,7 @@ final class InProcessEngine: Sendable {
         shutdownSignals: Bool, cleanup: Cleanup, logger: Logger
     ) async throws {
         self.logger = logger
-        guard let format = NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) else {
-            throw EngineError("NORMALIZER_FORMAT must be JsonArrayFormat or CatalogInfoYamlFormat")
-        }
+        let format = try environment.normalizerFormat()
         let (kube, namespace) = try KubeSetup.client(environment: environment, kubeconfig: kubeconfig, logger: logger)
         self.kube = kube
         cleanup.add { try? await kube.shutdown() }
@@ -74,39 +72,58 @@ final class InProcessEngine: Sendable {
             logger: logger, shutdownSignals: signals)
     }
 
-    /// Loads location from the store (never an empty list by accident), then opens the ports.
+    /// Opens the ports. location answers `/list` with 503 until ``runNormalizer()`` has loaded it from the store,
+    /// so Developer Hub never sees an empty list by accident, and the process serves `/healthz` meanwhile.
     func start() async throws {
-        let stored = try await store.store.keys()
-        var entries: [(key: String, body: UpsertBody)] = []
-        for key in stored {
-            guard let entry = try await store.store.fetch(key: key) else { continue }
-            entries.append(
-                (
-                    key,
-                    UpsertBody(
-                        body: entry.body, lastUpdateTimeSinceEpoch: entry.lastUpdateTimeSinceEpoch,
-                        modelCardKey: entry.modelCardKey ?? "", modelCard: entry.modelCard ?? "")
-                ))
-        }
-        _ = index.completeLoad(entries)
-        logger.info("location loaded from the store", metadata: ["documents": "\(entries.count)"])
         try await location.start()
         try await storage.start()
         try await admin.start()
     }
 
-    /// Runs the normalizer until cancelled.
-    func runNormalizer() async throws { try await runtime.run() }
+    /// Loads location from the store and runs the normalizer, until cancelled.
+    func runNormalizer() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.loadFromStore() }
+            group.addTask { try await self.runtime.run() }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Loads every stored document into location, retrying with backoff while the store cannot be read: an
+    /// unreachable API server or a missing permission must not end the process (its container would restart in
+    /// a loop and take the Developer Hub pod's readiness with it).
+    func loadFromStore() async throws {
+        var delay = Duration.seconds(1)
+        while true {
+            do {
+                let stored = try await store.store.keys()
+                var entries: [(key: String, body: UpsertBody)] = []
+                for key in stored {
+                    guard let entry = try await store.store.fetch(key: key) else { continue }
+                    entries.append(
+                        (
+                            key,
+                            UpsertBody(
+                                body: entry.body, lastUpdateTimeSinceEpoch: entry.lastUpdateTimeSinceEpoch,
+                                modelCardKey: entry.modelCardKey ?? "", modelCard: entry.modelCard ?? "")
+                        ))
+                }
+                _ = index.completeLoad(entries)
+                logger.info("location loaded from the store", metadata: ["documents": "\(entries.count)"])
+                return
+            } catch let error where !(error is CancellationError) {
+                logger.warning(
+                    "cannot load location from the store; /list answers 503 until it can",
+                    metadata: ["error": "\(error)", "retryIn": "\(delay)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(30))
+            }
+        }
+    }
 
     func stopServers() async {
         await admin.stop()
         await storage.stop()
         await location.stop()
     }
-}
-
-/// A configuration problem found while building the engine.
-struct EngineError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

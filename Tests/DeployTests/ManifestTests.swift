@@ -141,18 +141,21 @@ struct ManifestRBAC {
                     let resources = Manifest.dig(container, ["resources", bound]) as? YAMLMap
                     #expect(resources?["cpu"] != nil && resources?["memory"] != nil, "\(context): \(bound)")
                 }
+                // Pod probes ask only whether the process serves HTTP: a sidecar's readiness gates the whole
+                // Developer Hub pod, so the bridge's data must never decide it (/readyz is for people and monitors).
                 let liveness = Manifest.dig(container, ["livenessProbe", "httpGet"]) as? YAMLMap
-                let readiness = Manifest.dig(container, ["readinessProbe", "httpGet"]) as? YAMLMap
+                let startup = Manifest.dig(container, ["startupProbe", "httpGet"]) as? YAMLMap
+                #expect(container["readinessProbe"] == nil, "\(context): a readinessProbe would gate Developer Hub")
                 #expect(liveness?["path"] as? String == "/healthz", "\(context)")
-                #expect(readiness?["path"] as? String == "/readyz", "\(context)")
+                #expect(startup?["path"] as? String == "/healthz", "\(context)")
                 let ports = (container["ports"] as? [YAMLMap] ?? []).compactMap { $0["containerPort"] as? Int }
                 if role == "all" {
                     #expect(ports.sorted() == [7070, 8081, 9090], "\(context)")
-                    #expect(liveness?["port"] as? Int == 8081 && readiness?["port"] as? Int == 9090, "\(context)")
+                    #expect(liveness?["port"] as? Int == 8081 && startup?["port"] as? Int == 9090, "\(context)")
                 } else {
                     let port = Self.probePorts[role]
                     #expect(ports == [port].compactMap { $0 }, "\(context)")
-                    #expect(liveness?["port"] as? Int == port && readiness?["port"] as? Int == port, "\(context)")
+                    #expect(liveness?["port"] as? Int == port && startup?["port"] as? Int == port, "\(context)")
                 }
                 if role == "rhoai-normalizer" || role == "all" {
                     #expect(args.contains("--metrics-address=:8081"), "\(context)")
