@@ -8,7 +8,7 @@ struct AllCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
         abstract: "Run location, storage-rest and rhoai-normalizer in one process.",
-        discussion: "Reads the same environment as the three roles; see docs/configuration.md.")
+        discussion: EnvironmentReference.help(for: "all"))
 
     @Option(help: "Where location listens (PORT, :PORT or HOST:PORT).")
     var locationAddress = "9090"
@@ -37,11 +37,13 @@ struct AllCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let environment = RoleEnvironment()
+        try environment.check(for: "all")
         log.bootstrap()
         let logger = Logger(label: "modelbridge.all")
         try await Cleanup.around { cleanup in
             let engine = try await InProcessEngine(
-                environment: RoleEnvironment(), kubeconfig: kubeconfig,
+                environment: environment, kubeconfig: kubeconfig,
                 addresses: .init(
                     location: ListenAddress(parsing: locationAddress)!,
                     storage: ListenAddress(parsing: storageAddress)!,

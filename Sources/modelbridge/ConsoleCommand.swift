@@ -21,7 +21,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             with --kubeconfig or the usual Kubernetes configuration); attached (--attach-location, \
             --attach-storage, --attach-normalizer: running sidecars by URL, e.g. through oc port-forward); \
             the sandbox (`modelbridge demo`); sample data (--demo-data).
-            """)
+            """ + "\n\n" + EnvironmentReference.help(for: "console"))
 
     @Flag(help: "Refuse every write (resync, re-push); the header shows READ-ONLY.")
     var readOnly = false
@@ -104,10 +104,12 @@ struct ConsoleCommand: AsyncParsableCommand {
             }
             try await client.shutdown()
         } else {
+            let environment = RoleEnvironment()
+            try environment.check(for: "console")
             try await Cleanup.around { cleanup in
                 let logger = Logger(label: "modelbridge.console")
                 let engine = try await InProcessEngine(
-                    environment: RoleEnvironment(), kubeconfig: kubeconfig,
+                    environment: environment, kubeconfig: kubeconfig,
                     addresses: .init(
                         location: ListenAddress(host: "127.0.0.1", port: 0),
                         storage: ListenAddress(host: "127.0.0.1", port: 0),

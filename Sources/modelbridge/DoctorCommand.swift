@@ -11,12 +11,10 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Check that the connector can work here, and print the exact fix for anything that cannot.",
         discussion: """
-            Reads the same environment as the roles (POD_NAMESPACE, MR_ROUTE, KFMR_TOKEN, REGISTRY_CA_FILE, \
-            REGISTRY_INSECURE_SKIP_TLS_VERIFY, PUSH_TO_RHDH, BKSTG_URL, RHDH_TOKEN, LEADER_ELECT, STORAGE_TYPE, POD_IP \
-            and the Kubernetes configuration). In the Developer Hub pod:
-              kubectl -n ai-rhdh exec deploy/<name> -c rhoai-normalizer -- modelbridge doctor
+            In the Developer Hub pod:
+              kubectl -n ai-rhdh exec deploy/backstage-developer-hub -c rhoai-normalizer -- modelbridge doctor
             Exits 1 when any check FAILs. See docs/operations.md.
-            """)
+            """ + "\n\n" + EnvironmentReference.help(for: "doctor"))
 
     enum Output: String, ExpressibleByArgument, CaseIterable {
         case table

@@ -9,12 +9,7 @@ struct LocationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "location",
         abstract: "Serve /list, the model-catalog documents and the model cards to Developer Hub.",
-        discussion: """
-            Environment: STORAGE_URL (default http://$POD_IP:7070, or loopback without POD_IP), \
-            NORMALIZER_FORMAT (JsonArrayFormat or CatalogInfoYamlFormat; default JsonArrayFormat), \
-            POD_IP, BRIDGE_TOKEN (bearer token accepted on /upsert and /remove from outside the pod), \
-            MODELCARD_UPSTREAM_COUNTER (true restores upstream's 304-after-ten-reads).
-            """)
+        discussion: EnvironmentReference.help(for: "location"))
 
     @Option(help: "Where to listen: PORT, :PORT or HOST:PORT.")
     var address = "9090"
@@ -31,12 +26,11 @@ struct LocationCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        log.bootstrap()
         let environment = RoleEnvironment()
+        try environment.check(for: "location")
+        log.bootstrap()
         let logger = Logger(label: "modelbridge.location")
-        guard let format = NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) else {
-            throw ValidationError("NORMALIZER_FORMAT must be JsonArrayFormat or CatalogInfoYamlFormat")
-        }
+        let format = try environment.normalizerFormat()
         let index = LocationIndex(format: format)
         let storageURL = environment["STORAGE_URL"] ?? environment.siblingURL(port: 7070)
         try await Cleanup.around { cleanup in

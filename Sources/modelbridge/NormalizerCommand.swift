@@ -8,13 +8,7 @@ struct NormalizerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rhoai-normalizer",
         abstract: "Read the Model Registries, the model catalog and KServe, and keep storage-rest up to date.",
-        discussion: """
-            Environment: STORAGE_URL, MR_ROUTE, KFMR_TOKEN, PROBE_INTERVAL (10s), POLLING_INTERVAL (2m), \
-            DEFAULT_OWNER, DEFAULT_LIFECYCLE, NORMALIZER_FORMAT, LEADER_ELECT, POD_NAME, POD_NAMESPACE, \
-            REGISTRY_CA_FILE, REGISTRY_INSECURE_SKIP_TLS_VERIFY, MODELCARD_BASE_URL, BRIDGE_TOKEN, and the \
-            Kubernetes configuration (KUBECONFIG, in-cluster files, the token Secret's `token`/`ca.crt`, K8S_TOKEN). \
-            See docs/configuration.md.
-            """)
+        discussion: EnvironmentReference.help(for: "rhoai-normalizer"))
 
     @Option(help: "Admin port for /metrics, /healthz, /readyz and POST /resync: PORT, :PORT or HOST:PORT.")
     var metricsAddress = ":8081"
@@ -31,8 +25,9 @@ struct NormalizerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        log.bootstrap()
         let environment = RoleEnvironment()
+        try environment.check(for: "rhoai-normalizer")
+        log.bootstrap()
         let logger = Logger(label: "modelbridge.normalizer")
         try await Cleanup.around { cleanup in
             let (kube, namespace) = try KubeSetup.client(

@@ -19,19 +19,18 @@ struct NormalizerRuntime {
     static func make(
         environment: RoleEnvironment, kube: KubeClient, namespace: String, sink: any CatalogSink, logger: Logger
     ) throws -> NormalizerRuntime {
-        guard let format = NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) else {
-            throw ValidationError("NORMALIZER_FORMAT must be JsonArrayFormat or CatalogInfoYamlFormat")
-        }
+        let format = try environment.normalizerFormat()
         let probe = try duration(environment, "PROBE_INTERVAL", default: .seconds(10))
         let polling = try duration(environment, "POLLING_INTERVAL", default: .seconds(120))
         var tls = RegistryTLS.verified
         if let caFile = environment["REGISTRY_CA_FILE"] {
             guard let pem = try? String(contentsOfFile: caFile, encoding: .utf8) else {
-                throw ValidationError("REGISTRY_CA_FILE \(caFile) cannot be read")
+                throw EnvironmentError(
+                    variable: "REGISTRY_CA_FILE", value: caFile, expected: "must be a readable PEM file")
             }
             tls = .customCA(pem: pem)
         }
-        if environment.bool("REGISTRY_INSECURE_SKIP_TLS_VERIFY") == true {
+        if try environment.flag("REGISTRY_INSECURE_SKIP_TLS_VERIFY") == true {
             tls = .insecureSkipVerify
             logger.warning("REGISTRY_INSECURE_SKIP_TLS_VERIFY=true: registry and catalog certificates are NOT verified")
         }
@@ -53,7 +52,7 @@ struct NormalizerRuntime {
                 defaultOwner: environment["DEFAULT_OWNER"], defaultLifecycle: environment["DEFAULT_LIFECYCLE"],
                 modelCardBaseURL: environment["MODELCARD_BASE_URL"] ?? "http://localhost:9090"))
         var elector: LeaseElector?
-        if environment.bool("LEADER_ELECT") == true {
+        if try environment.flag("LEADER_ELECT") == true {
             let identity = environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName + "-\(getpid())"
             elector = LeaseElector(client: kube, namespace: namespace, identity: identity, logger: logger)
         }
@@ -80,7 +79,8 @@ struct NormalizerRuntime {
     {
         guard let text = environment[name] else { return fallback }
         guard let value = RoleEnvironment.parseDuration(text), value > .zero else {
-            throw ValidationError("\(name) must be a duration such as 10s, 2m or 1h30m (got '\(text)')")
+            throw EnvironmentError(
+                variable: name, value: text, expected: "must be a positive Go duration such as 10s, 2m or 1h30m")
         }
         return value
     }

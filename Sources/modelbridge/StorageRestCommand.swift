@@ -10,11 +10,7 @@ struct StorageRestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "storage-rest",
         abstract: "Keep the model-catalog documents and push them to location.",
-        discussion: """
-            Environment: BRIDGE_URL (location; default http://$POD_IP:9090, or loopback without POD_IP), \
-            STORAGE_TYPE (ConfigMap or Memory), NORMALIZER_FORMAT, POD_IP, BRIDGE_TOKEN (bearer token accepted on \
-            mutating endpoints from outside the pod, and sent to location).
-            """)
+        discussion: EnvironmentReference.help(for: "storage-rest"))
 
     @Option(help: "Where to listen: PORT, :PORT or HOST:PORT.")
     var address = "7070"
@@ -31,8 +27,9 @@ struct StorageRestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        log.bootstrap()
         let environment = RoleEnvironment()
+        try environment.check(for: "storage-rest")
+        log.bootstrap()
         let logger = Logger(label: "modelbridge.storage")
         try await Cleanup.around { cleanup in
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -40,9 +37,7 @@ struct StorageRestCommand: AsyncParsableCommand {
             let bridgeURL = environment["BRIDGE_URL"] ?? environment.siblingURL(port: 9090)
             let store = try await StoreFactory.make(environment: environment, logger: logger)
             cleanup.add { try? await store.shutdown() }
-            guard let format = NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) else {
-                throw ValidationError("NORMALIZER_FORMAT must be JsonArrayFormat or CatalogInfoYamlFormat")
-            }
+            let format = try environment.normalizerFormat()
             let service = StorageService(
                 store: store.store,
                 location: HTTPLocationSink(baseURL: bridgeURL, client: client, token: environment["BRIDGE_TOKEN"]),

@@ -34,7 +34,9 @@ struct StoreFactory {
             let store = ConfigMapCatalogStore(client: kube, namespace: namespace, logger: logger)
             return Built(store: store, description: "ConfigMap bac-import-model in \(namespace)", kube: kube)
         default:
-            throw ValidationError("STORAGE_TYPE must be ConfigMap (the default) or Memory")
+            throw EnvironmentError(
+                variable: "STORAGE_TYPE", value: environment["STORAGE_TYPE"] ?? "",
+                expected: "must be ConfigMap or Memory")
         }
     }
 }
