@@ -4,38 +4,13 @@ import Testing
 /// The console end to end, as an operator uses it: `modelbridge demo` in tmux, driven with
 /// send-keys and read with capture-pane.
 @Suite(.serialized) struct ConsoleTmuxTests {
-    let session = "modelbridge-e2e-\(getpid())"
+    let session = TmuxSession()
 
-    /// Runs tmux and returns its status and output. It is spawned with every inherited
-    /// descriptor above stderr closed and its output in a file: the tmux server that
-    /// `new-session` forks would otherwise keep the test's descriptors (and its wait) open.
-    func tmux(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, file, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for descriptor in open.compactMap(Int32.init) where descriptor > 2 && fcntl(descriptor, F_GETFD) >= 0 {
-            posix_spawn_file_actions_addclose(&actions, descriptor)
-        }
-        let argv = (["tmux"] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, "tmux", &actions, nil, argv, environ)
-        guard spawned == 0 else { return (127, "cannot run tmux: \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (exit, (try? String(contentsOfFile: file, encoding: .utf8)) ?? "")
-    }
+    func tmux(_ arguments: [String]) throws -> (status: Int32, output: String) { try session.tmux(arguments) }
 
-    func screen() throws -> String { try tmux(["capture-pane", "-t", session, "-p"]).output }
+    func screen() throws -> String { try session.screen() }
 
-    func keys(_ keys: String...) throws { _ = try tmux(["send-keys", "-t", session] + keys) }
+    func keys(_ keys: String...) throws { try session.tmux(["send-keys", "-t", session.name] + keys) }
 
     @Test func theDemoConsoleSwitchesViewsFiltersOpensADetailResizesAndQuits() async throws {
         guard (try? tmux(["-V"]).status) == 0 else {
@@ -44,10 +19,11 @@ import Testing
         }
         let binary = try RoleProcess.binary()
         _ = try tmux([
-            "new-session", "-d", "-s", session, "-x", "120", "-y", "36", "env", "TERM=xterm-256color", binary, "demo",
+            "new-session", "-d", "-s", session.name, "-x", "120", "-y", "36", "env", "TERM=xterm-256color", binary,
+            "demo",
             "--probe-interval", "1s", "--backstage-interval", "1s",
         ])
-        defer { _ = try? tmux(["kill-session", "-t", session]) }
+        defer { _ = try? tmux(["kill-session", "-t", session.name]) }
         try await eventually("the models appear", timeout: .seconds(90)) {
             let text = try screen()
             return text.contains("Models [") && text.contains("mnist") && text.contains("200")
@@ -69,13 +45,13 @@ import Testing
         try keys("Escape")
         // Wait for the Escape to land on its own, or ncurses reads the next key as Alt+key.
         try await eventually("the detail pane closes") { try !screen().contains("Detail ") }
-        _ = try tmux(["resize-window", "-t", session, "-x", "80", "-y", "24"])
+        _ = try tmux(["resize-window", "-t", session.name, "-x", "80", "-y", "24"])
         try await eventually("the frame is redrawn at 80 columns") {
             try screen().split(separator: "\n").allSatisfy { $0.count <= 80 }
         }
         try keys("q")
         try await eventually("the console quits and the session ends", timeout: .seconds(20)) {
-            try tmux(["has-session", "-t", session]).status != 0
+            try tmux(["has-session", "-t", session.name]).status != 0
         }
     }
 }
