@@ -89,6 +89,26 @@ import Testing
         await registry.shutdown()
     }
 
+    @Test func anObjectThatStaysUnreadableIsLoggedOnceNotAtEveryRead() async throws {
+        let registry = try await DamagedRegistry()
+        let harness = registry.harness
+        let (victimModel, _) = try harness.register("victim")
+        await harness.cycle()
+        registry.damage("registered_models", id: victimModel, .wrongType("name", .number(42)))
+        registry.logs.clear()
+        for round in 1...3 {
+            // A new model moves the registry's change probe, so every cycle reads the registry again.
+            try harness.register("fresh\(round)")
+            await harness.cycle()
+        }
+        #expect(harness.servedNames().contains("fresh3-v1"), "every cycle read the registry")
+        let warnings = registry.logs.lines(atLeast: .warning).filter {
+            $0.text.contains("skipped a registry object") && $0.text.contains("registered model \(victimModel)")
+        }
+        #expect(warnings.count == 1, "\(registry.logs.lines(atLeast: .warning))")
+        await registry.shutdown()
+    }
+
     @Test func aModelVersionIsRenderedAgainOnceItDecodes() async throws {
         let registry = try await DamagedRegistry()
         let harness = registry.harness

@@ -122,6 +122,8 @@ public actor NormalizerController {
     private var discovery: DiscoveryResult?
     private var clients: [String: (RegistryClient, CatalogClient?)] = [:]
     private var snapshots: [String: RegistrySnapshot] = [:]
+    /// The skipped objects of each registry already logged, so each is logged once while it lasts.
+    private var reportedSkips: [String: Set<String>] = [:]
     private var statuses: [String: RegistryStatus] = [:]
     private var lastProbe: ContinuousClock.Instant?
     private var lastFull: ContinuousClock.Instant?
@@ -285,6 +287,7 @@ public actor NormalizerController {
             let known = Set(found.registries.map(\.key))
             for key in snapshots.keys where !known.contains(key) {
                 snapshots[key] = nil
+                reportedSkips[key] = nil
                 registryGeneration += 1
                 statuses[key] = nil
                 events.append(.warning, "discovery", "registry \(key) is gone; its models will be removed")
@@ -360,11 +363,15 @@ public actor NormalizerController {
                     statuses[key]?.lastFullRead = now
                     statuses[key]?.models = snapshot.models.count
                     statuses[key]?.liveVersions = snapshot.liveVersions.count
-                    for skipped in snapshot.skipped {
+                    // Each skipped object is reported when it first appears, not at every read; one that
+                    // reads cleanly again and later breaks again is reported again.
+                    let reported = reportedSkips[key] ?? []
+                    for skipped in snapshot.skipped where !reported.contains(skipped) {
                         events.append(.warning, "registry \(key)", "skipped \(skipped)")
                         logger.warning(
                             "skipped a registry object", metadata: ["registry": "\(key)", "why": "\(skipped)"])
                     }
+                    reportedSkips[key] = Set(snapshot.skipped)
                     let failedCards = snapshot.cards.compactMap { source, state -> String? in
                         if case .failed(let reason, _, _) = state { return "\(source.modelCardKey): \(reason)" }
                         return nil

@@ -140,7 +140,15 @@ public struct RegistryReader: Sendable {
             let details = named.isEmpty ? "" : " (\(named.joined(separator: ", ")))"
             skipped.append("\(kind) \(identity)\(details) \(why); \(consequence)")
         }
-        let modelList = try await wireModels
+        var modelList = try await wireModels
+        let versionList = try await wireVersions
+        // The two lists are read at the same time, so a model registered between the reads can show up as a
+        // version whose model is missing. A model always exists before its versions: reading the models once more
+        // closes that window, and what is still missing afterwards is a real orphan.
+        let listedModelIDs = Set(modelList.items.compactMap(\.id) + modelList.undecodable.compactMap(\.id))
+        if versionList.items.contains(where: { $0.registeredModelId.map { !listedModelIDs.contains($0) } ?? false }) {
+            modelList = try await client.registeredModelList()
+        }
         for item in modelList.undecodable {
             hold(
                 .registeredModels, id: item.id, name: item.name, why: Self.undecodableText(item, in: .registeredModels)
@@ -151,7 +159,6 @@ public struct RegistryReader: Sendable {
             hold(.registeredModels, id: wire.id, name: wire.name, why: "has no usable id or no name")
             return nil
         }
-        let versionList = try await wireVersions
         for item in versionList.undecodable {
             hold(.modelVersions, id: item.id, name: item.name, why: Self.undecodableText(item, in: .modelVersions))
         }
