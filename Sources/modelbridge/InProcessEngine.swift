@@ -109,7 +109,8 @@ final class InProcessEngine: Sendable {
                         ))
                 }
                 _ = index.completeLoad(entries)
-                logger.info("location loaded from the store", metadata: ["documents": "\(entries.count)"])
+                logger.info(
+                    "location loaded from the store", metadata: ["documents": .stringConvertible(entries.count)])
                 return
             } catch let error where !(error is CancellationError) {
                 logger.warning(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bridge
 import Foundation
 import Logging
 
@@ -31,32 +32,5 @@ struct LogOptions: ParsableArguments {
             handler.logLevel = level
             return handler
         }
-    }
-}
-
-/// One JSON object per line on standard error: time, level, logger, message, metadata.
-struct JSONLogHandler: LogHandler {
-    let label: String
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var line: [String: String] = [
-            "time": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue, "logger": label,
-            "message": "\(event.message)",
-        ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            line[key] = "\(value)"
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var data = try? encoder.encode(line) else { return }
-        data.append(0x0a)
-        FileHandle.standardError.write(data)
     }
 }

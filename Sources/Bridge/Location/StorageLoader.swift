@@ -120,6 +120,6 @@ public struct StorageLoader: Sendable {
         let rejected = index.completeLoad(loaded)
         logger.info(
             "loaded from storage",
-            metadata: ["documents": "\(loaded.count - rejected.count)", "skipped": "\(rejected)"])
+            metadata: ["documents": .stringConvertible(loaded.count - rejected.count), "skipped": "\(rejected)"])
     }
 }
