@@ -15,6 +15,13 @@ struct SandboxCommand: AsyncParsableCommand {
             Writes kubeconfig, sandbox.json (every URL) and sidecars.env (the sidecars' environment) into the \
             state directory, prints "sandbox ready" on standard output, and runs until interrupted. \
             Faults: POST a JSON plan to <backstage>/sandbox/faults, DELETE it to clear. See docs/sandbox.md.
+
+            With --rbac DIR the fake Kubernetes API authorizes as kube-apiserver's RBAC does: it applies the \
+            ServiceAccounts, Secrets, Roles, ClusterRoles and bindings of DIR's YAML files, and writes for each \
+            ServiceAccount <namespace>.<name>.kubeconfig (its token) and <namespace>.<name>.env (sidecars.env as \
+            that account) next to kubeconfig, which stays cluster-admin. For example, the connector as installed:
+              modelbridge sandbox --rbac deploy/rbac --state-dir /tmp/sb
+              set -a; . /tmp/sb/ai-rhdh.rhdh-rhoai-connector.env; set +a; modelbridge doctor
             """)
 
     @Option(help: "Where to write kubeconfig, sandbox.json and sidecars.env (default: a new temporary directory).")
@@ -56,6 +63,12 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Faults from the start: a JSON fault plan, or the path of a file holding one (see docs/sandbox.md).")
     var faults: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Turn RBAC on and apply the RBAC objects of the YAML files in this folder, e.g. deploy/rbac.",
+            valueName: "dir"))
+    var rbac: String?
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -84,6 +97,14 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         if scale > 0 { loaded = loaded.scaled(models: scale) }
+        var manifests: SandboxManifests?
+        if let rbac {
+            do {
+                manifests = try SandboxManifests.load(directory: rbac)
+            } catch {
+                throw ValidationError("--rbac: \(error)")
+            }
+        }
         let directory =
             stateDir
             ?? FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -94,7 +115,7 @@ struct SandboxCommand: AsyncParsableCommand {
             stateDirectory: directory, readyDelay: RoleEnvironment.parseDuration(readyDelay) ?? .seconds(2),
             backstageInterval: RoleEnvironment.parseDuration(backstageInterval) ?? .seconds(30),
             backstageReadsTechDocs: !skipTechdocs, locationURL: locationURL, storageURL: storageURL,
-            podNamespace: podNamespace, faults: try faultPlan())
+            podNamespace: podNamespace, faults: try faultPlan(), rbac: manifests)
         let platform = try SandboxPlatform(configuration: configuration, logger: logger)
         let signals = TerminationSignals()
         try await platform.start()

@@ -12,6 +12,8 @@ struct FakeKubeRequest: Sendable {
     var authorization: String?
     var body: [UInt8]
     var bodyTooLarge = false
+    /// Who sent it, once authenticated.
+    var user = FakeKubeUser.sandboxBridge
 
     /// Parses a raw query string the way Go's `url.ParseQuery` does.
     static func parseQuery(_ raw: String?) -> [String: String] {
@@ -60,11 +62,13 @@ final class FakeKubeHandler: Sendable {
     let store: FakeKubeStore
     let runtime: Mutex<Runtime>
     let version: JSONValue
+    let authorizer: FakeKubeAuthorizer
 
-    init(store: FakeKubeStore, acceptedTokens: Set<String>?, version: JSONValue) {
+    init(store: FakeKubeStore, acceptedTokens: Set<String>?, version: JSONValue, rbac: Bool = false) {
         self.store = store
         self.runtime = Mutex(Runtime(acceptedTokens: acceptedTokens))
         self.version = version
+        self.authorizer = FakeKubeAuthorizer(store: store, rbac: rbac)
     }
 
     func handle(_ request: FakeKubeRequest) -> FakeKubeResponse {
@@ -87,7 +91,13 @@ final class FakeKubeHandler: Sendable {
         }
         // Real servers show /version to anyone (system:public-info-viewer); kubectl's version dispatcher relies on it.
         if request.path == "/version" { return .json(code: 200, body: version) }
-        if let failure = authenticate(request) { return Self.response(for: failure) }
+        var request = request
+        switch authorizer.authenticate(
+            authorization: request.authorization, acceptedTokens: runtime.withLock { $0.acceptedTokens })
+        {
+        case .failure(let failure): return Self.response(for: failure)
+        case .success(let user): request.user = user
+        }
         do {
             return try route(request)
         } catch {
@@ -95,21 +105,15 @@ final class FakeKubeHandler: Sendable {
         }
     }
 
-    private func authenticate(_ request: FakeKubeRequest) -> FakeKubeFailure? {
-        guard let accepted = runtime.withLock({ $0.acceptedTokens }) else { return nil }
-        let prefix = "Bearer "
-        if let header = request.authorization, header.hasPrefix(prefix),
-            accepted.contains(String(header.dropFirst(prefix.count)))
-        {
-            return nil
-        }
-        return FakeKubeFailure(code: 401, reason: "Unauthorized", message: "Unauthorized")
-    }
-
     // MARK: - Routing
 
     private func route(_ request: FakeKubeRequest) throws(FakeKubeFailure) -> FakeKubeResponse {
         let segments = request.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        if let attributes = FakeKubeAccessAttributes(
+            user: request.user, method: request.method, path: request.path, segments: segments)
+        {
+            try authorizer.authorize(attributes, denyRules: [])
+        }
         switch segments.first {
         case "version" where segments.count == 1:
             return .json(code: 200, body: version)
@@ -235,16 +239,11 @@ final class FakeKubeHandler: Sendable {
         if kind.namespaced && namespace == nil && !["list", "watch"].contains(verb) {
             throw .pathNotFound(request.path)
         }
-        if runtime.withLock({
-            $0.denied.contains { $0.matches(verb: verb, resource: kind.plural, namespace: namespace) }
-        }) {
-            let scope = namespace.map { "in the namespace \"\($0)\"" } ?? "at the cluster scope"
-            throw FakeKubeFailure(
-                code: 403, reason: "Forbidden",
-                message: "\(kind.qualifiedName) is forbidden: User \"system:serviceaccount:sandbox:bridge\" cannot "
-                    + "\(verb) resource \"\(kind.plural)\" in API group \"\(kind.group)\" \(scope)",
-                details: .init(group: kind.group, kind: kind.plural))
-        }
+        try authorizer.authorize(
+            FakeKubeAccessAttributes(
+                user: request.user, verb: verb, kind: kind, namespace: namespace, name: name, subresource: subresource,
+                query: request.query),
+            denyRules: runtime.withLock { $0.denied })
         if request.bodyTooLarge {
             throw FakeKubeFailure(
                 code: 413, reason: "RequestEntityTooLarge", message: "Request entity too large: limit is 3145728")
@@ -259,7 +258,10 @@ final class FakeKubeHandler: Sendable {
             return try watch(kind, namespace: namespace, query: request.query)
         case "create":
             let body = try Self.decodeBody(request)
-            if kind.plural == "selfsubjectaccessreviews" { return .json(code: 201, body: review(body)) }
+            if kind.plural == "selfsubjectaccessreviews" {
+                let denied = runtime.withLock { $0.denied }
+                return .json(code: 201, body: try authorizer.review(body, user: request.user, denyRules: denied))
+            }
             return .json(code: 201, body: try store.create(kind, namespace: namespace, object: body))
         case "update":
             let body = try Self.decodeBody(request)
@@ -349,24 +351,6 @@ final class FakeKubeHandler: Sendable {
             FakeKubeWatchStream(
                 id: id, items: items, kind: kind, allowBookmarks: query["allowWatchBookmarks"] == "true",
                 timeoutSeconds: timeout))
-    }
-
-    /// A SelfSubjectAccessReview answered from the deny rules.
-    private func review(_ body: JSONValue) -> JSONValue {
-        let attributes = body["spec"]?["resourceAttributes"]
-        let verb = attributes?["verb"]?.stringValue ?? ""
-        let resource = attributes?["resource"]?.stringValue ?? ""
-        let namespace = attributes?["namespace"]?.stringValue
-        let denied = runtime.withLock {
-            $0.denied.contains { $0.matches(verb: verb, resource: resource, namespace: namespace) }
-        }
-        var result = body
-        result["kind"] = "SelfSubjectAccessReview"
-        result["apiVersion"] = "authorization.k8s.io/v1"
-        if result["metadata"] == nil { result["metadata"] = [:] }
-        result["status"] =
-            denied ? ["allowed": false, "reason": "denied by the sandbox's access rules"] : ["allowed": true]
-        return result
     }
 
     // MARK: - Helpers

@@ -26,6 +26,10 @@ public struct FakeKubeServerConfiguration: Sendable {
     public var namespaces: [String]
     /// Whether to create the KServe CRD objects (so "is KServe installed?" checks succeed).
     public var kserveInstalled: Bool
+    /// Authorize as kube-apiserver's RBAC does (see ``FakeKubeAuthorizer``): ServiceAccount tokens the fake issues
+    /// may do what their Roles and bindings grant; the admin (an accepted token, or no token when none is
+    /// required) may do everything; unknown tokens get 401. Off: every request may do everything, as before.
+    public var rbac: Bool
 
     /// Certificate chain and key, PEM.
     public struct TLS: Sendable {
@@ -41,7 +45,7 @@ public struct FakeKubeServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 0, acceptedTokens: Set<String>? = nil,
         bookmarkInterval: Duration = .seconds(60), kinds: [FakeKubeResourceKind] = FakeKubeResourceKind.standardKinds,
         historyLimit: Int = 1000, tls: TLS? = nil, namespaces: [String] = ["default", "kube-system"],
-        kserveInstalled: Bool = true
+        kserveInstalled: Bool = true, rbac: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -52,13 +56,14 @@ public struct FakeKubeServerConfiguration: Sendable {
         self.tls = tls
         self.namespaces = namespaces
         self.kserveInstalled = kserveInstalled
+        self.rbac = rbac
     }
 }
 
 /// A fake Kubernetes API server on loopback, good enough for this client, for `kubectl` (get, apply, delete,
 /// get -w) and for end-to-end tests: discovery, resourceVersions, 409/404/422 with real `Status` bodies,
 /// merge and strategic-merge patch, watch with bookmarks and simulated compaction (410), selectors, paging,
-/// bearer tokens, injected faults and optional TLS.
+/// bearer tokens, RBAC (optional: ``FakeKubeServerConfiguration/rbac``), injected faults and optional TLS.
 ///
 /// ```swift
 /// let server = FakeKubeServer(configuration: .init(acceptedTokens: ["t0ken"]))
@@ -71,12 +76,15 @@ public final class FakeKubeServer: Sendable {
     public let store: FakeKubeStore
     public let configuration: FakeKubeServerConfiguration
     let handler: FakeKubeHandler
+    /// Fills in ServiceAccount token Secrets (RBAC on only).
+    let tokenController: FakeKubeTokenController?
     private let logger: Logger
     private let lifecycle = Mutex(Lifecycle())
 
     private struct Lifecycle {
         var port: Int?
         var task: Task<Void, any Error>?
+        var tokenTask: Task<Void, Never>?
     }
 
     public init(configuration: FakeKubeServerConfiguration = FakeKubeServerConfiguration(), logger: Logger? = nil) {
@@ -87,7 +95,13 @@ public final class FakeKubeServer: Sendable {
             "gitTreeState": "clean", "buildDate": "2025-01-01T00:00:00Z", "goVersion": "go1.23",
             "compiler": "gc", "platform": "linux/amd64",
         ]
-        self.handler = FakeKubeHandler(store: store, acceptedTokens: configuration.acceptedTokens, version: version)
+        let handler = FakeKubeHandler(
+            store: store, acceptedTokens: configuration.acceptedTokens, version: version, rbac: configuration.rbac)
+        self.handler = handler
+        self.tokenController =
+            configuration.rbac
+            ? FakeKubeTokenController(
+                store: store, authorizer: handler.authorizer, caPEM: configuration.tls?.certificateChainPEM) : nil
         self.logger =
             logger
             ?? {
@@ -117,6 +131,7 @@ public final class FakeKubeServer: Sendable {
                     ])
             }
         }
+        if configuration.rbac { handler.authorizer.seedBootstrapPolicy() }
     }
 
     /// The bound port, once started.
@@ -165,6 +180,11 @@ public final class FakeKubeServer: Sendable {
             try await application.run()
         }
         lifecycle.withLock { $0.task = task }
+        if let tokenController {
+            tokenController.reconcileAll()
+            let tokenTask = Task { await tokenController.run() }
+            lifecycle.withLock { $0.tokenTask = tokenTask }
+        }
         for await port in ready {
             lifecycle.withLock { $0.port = port }
             logger.info("fake Kubernetes API listening", metadata: ["url": "\(url)"])
@@ -177,6 +197,12 @@ public final class FakeKubeServer: Sendable {
 
     /// Ends open watches, stops listening and waits for the server task to finish.
     public func stop() async {
+        let tokenTask = lifecycle.withLock { lifecycle in
+            defer { lifecycle.tokenTask = nil }
+            return lifecycle.tokenTask
+        }
+        tokenTask?.cancel()
+        await tokenTask?.value
         store.dropAllWatches()
         let task = lifecycle.withLock { lifecycle in
             defer { lifecycle.task = nil }
@@ -205,6 +231,40 @@ public final class FakeKubeServer: Sendable {
 
     /// Refuses an access with 403.
     public func deny(_ rule: FakeKubeAccessRule) { handler.runtime.withLock { $0.denied.append(rule) } }
+
+    /// A new token for an existing ServiceAccount, as the TokenRequest API gives one: with RBAC on, requests
+    /// that send it are `system:serviceaccount:<namespace>:<name>` for as long as the account exists.
+    public func issueToken(serviceAccount name: String, namespace: String) throws -> String {
+        try handler.authorizer.issueToken(namespace: namespace, serviceAccount: name)
+    }
+
+    /// The ServiceAccount's token: the one the token controller put in its `kubernetes.io/service-account-token`
+    /// Secret when there is one (filled in now if needed), else a new one (``issueToken(serviceAccount:namespace:)``).
+    /// RBAC on only.
+    public func serviceAccountToken(serviceAccount name: String, namespace: String) throws -> String {
+        guard let tokenController else {
+            throw FakeKubeServerError(message: "ServiceAccount tokens need RBAC on (FakeKubeServerConfiguration.rbac)")
+        }
+        tokenController.reconcileAll(namespace: namespace)
+        if let token = tokenController.storedToken(namespace: namespace, serviceAccount: name) { return token }
+        return try issueToken(serviceAccount: name, namespace: namespace)
+    }
+
+    /// Who a request with this `Authorization` header value is (nil: 401), e.g. `"Bearer \(token)"`.
+    public func user(authorization: String?) -> FakeKubeUser? {
+        let accepted = handler.runtime.withLock { $0.acceptedTokens }
+        return try? handler.authorizer.authenticate(authorization: authorization, acceptedTokens: accepted).get()
+    }
+
+    /// Whether `user` may do what `attributes` ask, with the reason the RBAC authorizer gives (`RBAC: allowed by
+    /// ClusterRoleBinding …`), exactly as a request or a SelfSubjectAccessReview would be decided.
+    public func decide(_ attributes: FakeKubeAccessAttributes) -> (allowed: Bool, reason: String) {
+        let denied = handler.runtime.withLock { $0.denied }
+        switch handler.authorizer.decide(attributes, denyRules: denied) {
+        case .allowed(let reason): return (true, reason)
+        case .denied(let reason, _): return (false, reason)
+        }
+    }
 
     /// Writes every watch event line in two network chunks, split mid-line.
     public func setSplitWatchEvents(_ split: Bool) { handler.runtime.withLock { $0.splitWatchEvents = split } }

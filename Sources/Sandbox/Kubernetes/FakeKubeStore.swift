@@ -542,12 +542,18 @@ public final class FakeKubeStore: Sendable {
     /// Name syntax, annotation size, and the ConfigMap rules (key syntax, duplicates, 1 MiB payload).
     func validate(_ object: JSONValue, kind: FakeKubeResourceKind, name: String) throws(FakeKubeFailure) {
         let maxNameLength = kind.plural == "namespaces" ? 63 : 253
+        // RBAC objects take any path segment as their name (`system:discovery`), as kube-apiserver's do.
+        let isPathSegment = !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("%")
         let nameIsValid =
-            name.count <= maxNameLength
-            && name.allSatisfy { $0.isLowercase && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "." }
-            && name.first.map { $0.isLetter || $0.isNumber } == true
-            && name.last.map { $0.isLetter || $0.isNumber } == true
-            && (kind.plural != "namespaces" || !name.contains("."))
+            kind.group == "rbac.authorization.k8s.io"
+            ? isPathSegment
+            : name.count <= maxNameLength
+                && name.allSatisfy {
+                    $0.isLowercase && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "."
+                }
+                && name.first.map { $0.isLetter || $0.isNumber } == true
+                && name.last.map { $0.isLetter || $0.isNumber } == true
+                && (kind.plural != "namespaces" || !name.contains("."))
         if !nameIsValid {
             throw .invalid(
                 kind, name, field: "metadata.name", reason: "FieldValueInvalid",

@@ -43,6 +43,10 @@ public struct SandboxConfiguration: Sendable {
     public var appsDomain: String
     /// Faults in force from the start.
     public var faults: SandboxFaultPlan?
+    /// RBAC on, with these objects applied (e.g. `deploy/rbac/`): the fake Kubernetes API then authorizes
+    /// ServiceAccount tokens as kube-apiserver's RBAC does, and the state directory gets a kubeconfig and an
+    /// environment file per ServiceAccount. Nil: every request may do everything.
+    public var rbac: SandboxManifests?
 
     public init(
         host: String = "127.0.0.1", kubernetesPort: Int = 0, backstagePort: Int = 0, scenario: SandboxScenario = .demo,
@@ -51,7 +55,7 @@ public struct SandboxConfiguration: Sendable {
         providerID: String = "development", storageURL: String = "http://127.0.0.1:7070", podNamespace: String = "rhdh",
         probeInterval: String = "2s", pollingInterval: String = "30s",
         deploymentInterval: Duration = .milliseconds(500),
-        appsDomain: String = "apps.sandbox.example", faults: SandboxFaultPlan? = nil
+        appsDomain: String = "apps.sandbox.example", faults: SandboxFaultPlan? = nil, rbac: SandboxManifests? = nil
     ) {
         self.host = host
         self.kubernetesPort = kubernetesPort
@@ -71,5 +75,6 @@ public struct SandboxConfiguration: Sendable {
         self.deploymentInterval = deploymentInterval
         self.appsDomain = appsDomain
         self.faults = faults
+        self.rbac = rbac
     }
 }

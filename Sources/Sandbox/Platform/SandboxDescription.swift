@@ -36,4 +36,18 @@ public struct SandboxDescription: Sendable, Hashable, Codable {
     public var namespaces: [String]
     /// What the scenario loaded.
     public var counts: SandboxScenarioLoader.Counts
+    /// With RBAC on (`--rbac DIR`): the ServiceAccounts of that folder, and how to act as each of them.
+    public var serviceAccounts: [ServiceAccountAccess]?
+
+    /// One ServiceAccount the sandbox issued a token for.
+    public struct ServiceAccountAccess: Sendable, Hashable, Codable {
+        public var namespace: String
+        public var name: String
+        /// `system:serviceaccount:<namespace>:<name>`.
+        public var user: String
+        /// A kubeconfig holding the account's token, when a state directory is used.
+        public var kubeconfig: String?
+        /// `sidecars.env` as that account: its kubeconfig and its namespace as `POD_NAMESPACE`.
+        public var environment: String?
+    }
 }

@@ -16,7 +16,9 @@ import Synchronization
 ///   ``RegistryDeploymentController`` (registry deployments become KServe objects);
 /// - the Backstage emulation (``ModelCatalogEntityProvider`` + TechDocs reader) and its catalog
 ///   REST slice, plus `/sandbox/status` and `/sandbox/faults`, on one port;
-/// - fault injection (``SandboxFaultController``).
+/// - fault injection (``SandboxFaultController``);
+/// - with ``SandboxConfiguration/rbac``: RBAC in the fake Kubernetes API, the folder's objects applied, a
+///   `registry-user-<registry>` Role per registry (as OpenShift AI creates them), and a token per ServiceAccount.
 ///
 /// ```swift
 /// let platform = SandboxPlatform(configuration: .init(scenario: .demo, stateDirectory: "/tmp/sb"))
@@ -53,7 +55,11 @@ public final class SandboxPlatform: Sendable {
         var http: SandboxHTTPServer?
         var background: Task<Void, Never>?
         var description: SandboxDescription?
+        var tokens: [String: String] = [:]
     }
+
+    /// The tokens of the RBAC folder's ServiceAccounts, keyed by `namespace/name` (after ``start()``).
+    public var serviceAccountTokens: [String: String] { runtime.withLock { $0.tokens } }
 
     /// Builds everything; nothing listens until ``start()``. Throws when the scenario's registry
     /// names are not unique, valid Route names.
@@ -74,7 +80,7 @@ public final class SandboxPlatform: Sendable {
         kubernetes = FakeKubeServer(
             configuration: FakeKubeServerConfiguration(
                 host: configuration.host, port: configuration.kubernetesPort, historyLimit: 10_000,
-                namespaces: ["default", "kube-system"]))
+                namespaces: ["default", "kube-system"], rbac: configuration.rbac != nil))
         registries = configuration.scenario.registries.map {
             RegistryInstance(scenario: $0, server: FakeRegistryServer())
         }
@@ -135,6 +141,7 @@ public final class SandboxPlatform: Sendable {
         try SandboxScenarioLoader.seedKubernetes(
             scenario, extraNamespaces: [configuration.podNamespace], into: kubernetes.store)
         try seedRoutes()
+        let tokens = try applyRBAC()
         deployments.reconcileNow()
 
         let router = Router()
@@ -163,9 +170,10 @@ public final class SandboxPlatform: Sendable {
             runtime.http = http
             runtime.background = background
             runtime.description = description
+            runtime.tokens = tokens
         }
         if let directory = configuration.stateDirectory {
-            try SandboxStateFiles(directory: directory).write(description, configuration: configuration)
+            try SandboxStateFiles(directory: directory).write(description, configuration: configuration, tokens: tokens)
         }
         logger.info(
             "sandbox started",
@@ -210,6 +218,44 @@ public final class SandboxPlatform: Sendable {
             object: routeObject(
                 name: Self.catalogRouteName, namespace: catalogNamespace, app: "model-catalog",
                 component: "model-catalog", port: catalog.port ?? 0))
+    }
+
+    // MARK: - RBAC
+
+    /// With RBAC on: the registries' `registry-user-<name>` Roles (the model-registry-operator's: `get` on the
+    /// registry's Service), then the folder's objects; returns each ServiceAccount's token by `namespace/name`.
+    private func applyRBAC() throws -> [String: String] {
+        guard let manifests = configuration.rbac else { return [:] }
+        for registry in registries {
+            try kubernetes.store.seed(
+                kind: "rbac.authorization.k8s.io/v1/roles",
+                object: [
+                    "metadata": [
+                        "name": .string("registry-user-\(registry.scenario.name)"),
+                        "namespace": .string(registry.scenario.namespace),
+                    ],
+                    "rules": [
+                        [
+                            "apiGroups": [""], "resources": ["services"],
+                            "resourceNames": [.string(registry.scenario.name)], "verbs": ["get"],
+                        ]
+                    ],
+                ])
+        }
+        for object in manifests.objects {
+            do {
+                try kubernetes.store.seed(kind: object.kindID, object: object.object)
+            } catch {
+                let reason = (error as? FakeKubeFailure)?.status.message ?? "\(error)"
+                throw SandboxPlatformError("\(object.file): cannot apply \(object.name): \(reason)")
+            }
+        }
+        var tokens: [String: String] = [:]
+        for account in manifests.serviceAccounts {
+            tokens[account.description] = try kubernetes.serviceAccountToken(
+                serviceAccount: account.name, namespace: account.namespace)
+        }
+        return tokens
     }
 
     private var catalogNamespace: String { registries.first?.scenario.namespace ?? "rhoai-model-registries" }
@@ -263,7 +309,18 @@ public final class SandboxPlatform: Sendable {
                 name: "model-catalog", namespace: catalogNamespace,
                 route: "\(catalogNamespace):\(Self.catalogRouteName)",
                 origin: catalog.origin, url: catalog.baseURL),
-            namespaces: namespaces, counts: SandboxScenarioLoader.counts(of: configuration.scenario))
+            namespaces: namespaces, counts: SandboxScenarioLoader.counts(of: configuration.scenario),
+            serviceAccounts: configuration.rbac.map { manifests in
+                manifests.serviceAccounts.map { account in
+                    let files = configuration.stateDirectory.map(SandboxStateFiles.init(directory:))
+                    return SandboxDescription.ServiceAccountAccess(
+                        namespace: account.namespace, name: account.name,
+                        user: FakeKubeUser.serviceAccount(namespace: account.namespace, name: account.name).name,
+                        kubeconfig: files?.kubeconfigPath(namespace: account.namespace, serviceAccount: account.name),
+                        environment: files?.sidecarEnvironmentPath(
+                            namespace: account.namespace, serviceAccount: account.name))
+                }
+            })
     }
 }
 

@@ -6,7 +6,9 @@ import Foundation
 /// - `kubeconfig`: the fake Kubernetes API over plain HTTP with no credentials (the fake
 ///   accepts any request, and kubectl never sends a bearer token over plain HTTP anyway);
 /// - `sandbox.json`: every URL (``SandboxDescription``);
-/// - `sidecars.env`: `KEY=VALUE` lines that point the three sidecars at the sandbox.
+/// - `sidecars.env`: `KEY=VALUE` lines that point the three sidecars at the sandbox;
+/// - with RBAC on, per ServiceAccount `<namespace>.<name>.kubeconfig` (its token) and `<namespace>.<name>.env`
+///   (`sidecars.env` as that account).
 ///
 /// ```swift
 /// try SandboxStateFiles(directory: "/tmp/sandbox").write(description, configuration: configuration)
@@ -21,12 +23,37 @@ public struct SandboxStateFiles: Sendable {
     public var kubeconfigPath: String { directory + "/kubeconfig" }
     public var descriptionPath: String { directory + "/sandbox.json" }
     public var sidecarEnvironmentPath: String { directory + "/sidecars.env" }
+    /// The kubeconfig that acts as one ServiceAccount.
+    public func kubeconfigPath(namespace: String, serviceAccount: String) -> String {
+        "\(directory)/\(namespace).\(serviceAccount).kubeconfig"
+    }
+    /// `sidecars.env` as one ServiceAccount.
+    public func sidecarEnvironmentPath(namespace: String, serviceAccount: String) -> String {
+        "\(directory)/\(namespace).\(serviceAccount).env"
+    }
 
-    /// Writes the three files (creating the directory).
-    public func write(_ description: SandboxDescription, configuration: SandboxConfiguration) throws {
+    /// Writes the files (creating the directory). `tokens` are the ServiceAccounts' tokens, keyed by
+    /// `namespace/name`, for the accounts in `description.serviceAccounts`.
+    public func write(
+        _ description: SandboxDescription, configuration: SandboxConfiguration, tokens: [String: String] = [:]
+    ) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Self.kubeconfig(server: description.kubernetes, namespace: description.podNamespace)
             .write(toFile: kubeconfigPath, atomically: true, encoding: .utf8)
+        for account in description.serviceAccounts ?? [] {
+            guard let token = tokens["\(account.namespace)/\(account.name)"] else { continue }
+            let kubeconfig = kubeconfigPath(namespace: account.namespace, serviceAccount: account.name)
+            try Self.kubeconfig(
+                server: description.kubernetes, namespace: account.namespace, user: account.user, token: token
+            ).write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+            // The token is a credential: only its owner may read the file, as kubectl writes kubeconfigs.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: kubeconfig)
+            try Self.sidecarEnvironment(
+                description, configuration: configuration, kubeconfigPath: kubeconfig, serviceAccount: account
+            ).write(
+                toFile: sidecarEnvironmentPath(namespace: account.namespace, serviceAccount: account.name),
+                atomically: true, encoding: .utf8)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var json = try encoder.encode(description)
@@ -36,42 +63,57 @@ public struct SandboxStateFiles: Sendable {
             .write(toFile: sidecarEnvironmentPath, atomically: true, encoding: .utf8)
     }
 
-    /// A kubeconfig for `server` with one context whose namespace is `namespace`.
-    public static func kubeconfig(server: String, namespace: String) -> String {
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: modelbridge-sandbox
-          cluster:
-            server: \(server)
-        contexts:
-        - name: modelbridge-sandbox
-          context:
-            cluster: modelbridge-sandbox
-            namespace: \(namespace)
-            user: modelbridge-sandbox
-        current-context: modelbridge-sandbox
-        users:
-        - name: modelbridge-sandbox
-          user: {}
+    /// A kubeconfig for `server` with one context whose namespace is `namespace`; with a `token`, its user sends it.
+    public static func kubeconfig(
+        server: String, namespace: String, user: String = "modelbridge-sandbox", token: String? = nil
+    ) -> String {
+        let credentials = token.map { "\n    token: \($0)" } ?? " {}"
+        return """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: modelbridge-sandbox
+              cluster:
+                server: \(server)
+            contexts:
+            - name: modelbridge-sandbox
+              context:
+                cluster: modelbridge-sandbox
+                namespace: \(namespace)
+                user: "\(user)"
+            current-context: modelbridge-sandbox
+            users:
+            - name: "\(user)"
+              user:\(credentials)
 
-        """
+            """
     }
 
     /// The sidecars' environment: one `KEY=VALUE` per line, comments starting with `#`.
+    /// With a `serviceAccount`, the sidecars act as that account (its kubeconfig) in its namespace.
     public static func sidecarEnvironment(
-        _ description: SandboxDescription, configuration: SandboxConfiguration, kubeconfigPath: String
+        _ description: SandboxDescription, configuration: SandboxConfiguration, kubeconfigPath: String,
+        serviceAccount: SandboxDescription.ServiceAccountAccess? = nil
     ) -> String {
-        let lines = [
+        var lines: [String] = [
             "# modelbridge sandbox (\(description.scenario)): source this file before starting the sidecars.",
             "# The Model Registries and the catalog are plain http: their Routes carry no spec.tls, so route",
-            "# discovery builds http://127.0.0.1:PORT URLs. The Kubernetes API is plain http and needs no token.",
+        ]
+        if let serviceAccount {
+            lines += [
+                "# discovery builds http://127.0.0.1:PORT URLs. The Kubernetes API is plain http; KUBECONFIG holds",
+                "# the token of \(serviceAccount.user): its Roles and bindings decide.",
+            ]
+        } else {
+            lines.append(
+                "# discovery builds http://127.0.0.1:PORT URLs. The Kubernetes API is plain http and needs no token.")
+        }
+        lines += [
             "KUBECONFIG=\(kubeconfigPath)",
             "# Empty MR_ROUTE: discover every registry by the model-registry-operator label.",
             "MR_ROUTE=",
             "STORAGE_TYPE=ConfigMap",
-            "POD_NAMESPACE=\(description.podNamespace)",
+            "POD_NAMESPACE=\(serviceAccount?.namespace ?? description.podNamespace)",
             "STORAGE_URL=\(description.storage)",
             "BRIDGE_URL=\(description.location)",
             "PROBE_INTERVAL=\(configuration.probeInterval)",
