@@ -72,6 +72,9 @@ public struct AttachedConsoleEngine: ConsoleEngine {
         var lastCompleteCycle: Date?
         var incompleteReasons: [String]
         var isLeader: Bool
+        /// Absent from sidecars older than leader-election reporting.
+        var publishing: String?
+        var notPublishingReason: String?
     }
 
     func get(_ url: String) async throws -> Data {
@@ -157,7 +160,10 @@ public struct AttachedConsoleEngine: ConsoleEngine {
                             lastFullRead: $0.lastFullRead, lastError: $0.lastError, models: $0.models,
                             liveVersions: $0.liveVersions, requests: $0.requests)
                     }, lastCycle: reply.lastCycle, lastCompleteCycle: reply.lastCompleteCycle,
-                    incompleteReasons: reply.incompleteReasons, isLeader: reply.isLeader)
+                    incompleteReasons: reply.incompleteReasons, isLeader: reply.isLeader,
+                    publishing: PublishingState(
+                        mode: reply.publishing.flatMap(PublishingState.Mode.init(rawValue:)) ?? .publishing,
+                        reason: reply.notPublishingReason))
             } catch {
                 components.append(ComponentStatus(name: "rhoai-normalizer", health: .disconnected, detail: "\(error)"))
             }

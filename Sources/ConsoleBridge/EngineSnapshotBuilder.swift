@@ -285,9 +285,13 @@ public enum EngineSnapshotBuilder {
                 name: "Backstage", health: backstageHealth,
                 detail: state.location.lastListFetch.map { "last /list \(Int(now.timeIntervalSince($0)))s ago" }
                     ?? "has not polled /list yet"))
+        let publishing = state.normalizer?.publishing ?? .publishing
         return HeaderInfo(
             context: state.context, mode: state.mode, readOnly: state.readOnly, components: components,
-            dataAsOf: (state.normalizer?.lastCycle).map(timestamp))
+            dataAsOf: (state.normalizer?.lastCycle).map(timestamp),
+            notPublishing: publishing.reason.map {
+                PublishingNotice(reason: $0, isFault: publishing.mode == .blocked)
+            })
     }
 
     static func fetch(_ record: LocationIndex.FetchRecord) -> FetchRecord {

@@ -51,18 +51,20 @@ struct NormalizerRuntime {
             settings: NormalizerSettings(
                 defaultOwner: environment["DEFAULT_OWNER"], defaultLifecycle: environment["DEFAULT_LIFECYCLE"],
                 modelCardBaseURL: environment["MODELCARD_BASE_URL"] ?? "http://localhost:9090"))
+        let metrics = BridgeMetrics()
         var elector: LeaseElector?
         if try environment.flag("LEADER_ELECT") == true {
             let identity = environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName + "-\(getpid())"
-            elector = LeaseElector(client: kube, namespace: namespace, identity: identity, logger: logger)
+            elector = LeaseElector(
+                client: kube, namespace: namespace, identity: identity, metrics: metrics, logger: logger)
         }
-        let metrics = BridgeMetrics()
         let events = EventLog()
         let leader = elector
         let controller = NormalizerController(
             configuration: configuration, routes: KubeRouteLister(client: kube), transport: transport,
             cluster: ClusterSource(client: kube, logger: Logger(label: "modelbridge.kserve")), sink: sink,
-            metrics: metrics, events: events, isLeader: { leader?.isLeader ?? true }, logger: logger)
+            metrics: metrics, events: events, isLeader: { leader?.isLeader ?? true },
+            publishing: { leader?.publishing ?? .publishing }, logger: logger)
         logger.info(
             "normalizer configured",
             metadata: [

@@ -93,6 +93,18 @@ import Testing
         #expect(snapshot.header.components.contains { $0.name == "location" && $0.health == .connected })
     }
 
+    @Test func theHeaderCarriesWhyNothingIsPublished() throws {
+        var (state, _) = try state()
+        #expect(EngineSnapshotBuilder.build(state, now: Date()).header.notPublishing == nil)
+        state.normalizer?.publishing = PublishingState(
+            mode: .blocked,
+            reason: "publishing nothing because the lease rhdh/x could not be acquired or renewed for 16 s")
+        let blocked = EngineSnapshotBuilder.build(state, now: Date()).header.notPublishing
+        #expect(blocked?.isFault == true && blocked?.reason.hasPrefix("publishing nothing because the lease") == true)
+        state.normalizer?.publishing = PublishingState(mode: .standby, reason: "publishing nothing because replica b")
+        #expect(EngineSnapshotBuilder.build(state, now: Date()).header.notPublishing?.isFault == false)
+    }
+
     @Test func backstageFetchesShowUpPerDocumentAndCard() throws {
         let (state, _) = try state()
         var recorded = state

@@ -91,6 +91,24 @@ import Testing
         #expect(view(sampleState(), standardSize).lines[29].contains("resync"))
     }
 
+    @Test func headerSaysWhyTheNormalizerPublishesNothing() {
+        var state = sampleState()
+        var snapshot = state.snapshot
+        let reason = "publishing nothing because the lease rhdh/x could not be acquired or renewed for 20 s"
+        snapshot.header.notPublishing = PublishingNotice(reason: reason, isFault: true)
+        _ = update(&state, .snapshot(snapshot))
+        let frame = view(state, standardSize)
+        #expect(frame.lines[0].contains("NOT PUBLISHING"))
+        #expect(frame.lines[1].hasPrefix(reason))
+
+        snapshot.header.notPublishing = PublishingNotice(
+            reason: "publishing nothing because replica b holds it", isFault: false)
+        _ = update(&state, .snapshot(snapshot))
+        let standby = view(state, standardSize)
+        #expect(standby.lines[0].contains("STANDBY"))
+        #expect(standby.lines[1] == view(sampleState(), standardSize).lines[1], "a standby keeps the component line")
+    }
+
     @Test func beforeTheFirstSnapshotTheTableSaysItIsWaiting() {
         let state = ConsoleState()
         let text = view(state, standardSize).text

@@ -8,7 +8,7 @@ import NIOCore
 /// |---|---|
 /// | `GET /metrics` | Prometheus text: controller-runtime reconcile and work-queue families plus the bridge's |
 /// | `GET /healthz` | 200 while the process runs |
-/// | `GET /readyz` | 200 once the first cycle has run (the body says whether the last one was complete); 503 before |
+/// | `GET /readyz` | 200 once the first cycle has run (the body says whether the last one was complete, and why a standby publishes nothing); 503 before, and while the lease cannot be acquired or renewed (the body says why) |
 /// | `POST /resync`, `POST /resync?key=` | a full resync now, or of one document's sources (guarded) |
 /// | `GET /state` | what the normalizer knows, as JSON, for `modelbridge console --attach` |
 public struct NormalizerAdminResponder: HTTPResponder {
@@ -35,14 +35,19 @@ public struct NormalizerAdminResponder: HTTPResponder {
             // Readiness gates the whole Developer Hub pod, so a registry that is down must not
             // make it unready: ready means "running cycles"; completeness is reported, not gated.
             let snapshot = await controller.snapshot()
+            // A normalizer that cannot get the lease publishes nothing, and nobody else may either: say so.
+            if snapshot.publishing.mode == .blocked {
+                return Reply.error(.serviceUnavailable, snapshot.publishing.reason ?? "publishing nothing")
+            }
             guard snapshot.lastCycle != nil else {
                 return Reply.error(.serviceUnavailable, "the first cycle has not run yet")
             }
-            let detail =
+            var detail =
                 snapshot.incompleteReasons.isEmpty
                 ? "ready: the last cycle was complete\n"
                 : "ready: the last cycle was incomplete (deletions deferred): "
                     + snapshot.incompleteReasons.joined(separator: "; ") + "\n"
+            if let reason = snapshot.publishing.reason { detail += "standby: \(reason)\n" }
             return Reply.bytes(ByteBuffer(string: detail), contentType: Reply.textType)
         case (.post, "/resync"):
             // No body is used; one is read within a small cap so an oversized one is a 413.
@@ -99,6 +104,10 @@ struct AdminState: Encodable {
     var lastCompleteCycle: Date?
     var incompleteReasons: [String]
     var isLeader: Bool
+    /// `publishing`, `standby` or `blocked`.
+    var publishing: String
+    /// `publishing nothing because …`, when not publishing.
+    var notPublishingReason: String?
 
     init(_ snapshot: NormalizerSnapshot) {
         registries = snapshot.registries.map {
@@ -116,5 +125,7 @@ struct AdminState: Encodable {
         lastCompleteCycle = snapshot.lastCompleteCycle
         incompleteReasons = snapshot.incompleteReasons
         isLeader = snapshot.isLeader
+        publishing = snapshot.publishing.mode.rawValue
+        notPublishingReason = snapshot.publishing.reason
     }
 }

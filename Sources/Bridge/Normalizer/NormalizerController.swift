@@ -79,11 +79,13 @@ public struct NormalizerSnapshot: Sendable {
     /// Why the last cycle could not post a key set (deletions deferred), or nil.
     public var incompleteReasons: [String]
     public var isLeader: Bool
+    /// Whether this normalizer writes documents, and if not, why (leader election).
+    public var publishing: PublishingState
 
     public init(
         registries: [RegistryStatus], snapshots: [RegistrySnapshot] = [], documents: [NormalizedDocument] = [],
         inferenceServices: [KServeInferenceService] = [], failing: [String: String] = [:], lastCycle: Date?,
-        lastCompleteCycle: Date?, incompleteReasons: [String], isLeader: Bool
+        lastCompleteCycle: Date?, incompleteReasons: [String], isLeader: Bool, publishing: PublishingState = .publishing
     ) {
         self.registries = registries
         self.snapshots = snapshots
@@ -94,6 +96,7 @@ public struct NormalizerSnapshot: Sendable {
         self.lastCompleteCycle = lastCompleteCycle
         self.incompleteReasons = incompleteReasons
         self.isLeader = isLeader
+        self.publishing = publishing
     }
 }
 
@@ -117,6 +120,7 @@ public actor NormalizerController {
     let events: EventLog
     let logger: Logger
     let isLeader: @Sendable () -> Bool
+    let publishing: @Sendable () -> PublishingState
     nonisolated let wake = WakeSignal()
 
     private var discovery: DiscoveryResult?
@@ -148,6 +152,7 @@ public actor NormalizerController {
         configuration: NormalizerConfiguration, routes: any RouteLister, transport: RegistryTransport,
         cluster: ClusterSource?, sink: any CatalogSink, metrics: BridgeMetrics = BridgeMetrics(),
         events: EventLog = EventLog(), isLeader: @escaping @Sendable () -> Bool = { true },
+        publishing: @escaping @Sendable () -> PublishingState = { .publishing },
         logger: Logger = Logger(label: "modelbridge.normalizer")
     ) {
         self.configuration = configuration
@@ -158,6 +163,7 @@ public actor NormalizerController {
         self.metrics = metrics
         self.events = events
         self.isLeader = isLeader
+        self.publishing = publishing
         self.logger = logger
     }
 
@@ -637,7 +643,7 @@ public actor NormalizerController {
             snapshots: snapshots.values.sorted { $0.registry < $1.registry },
             documents: documents.values.sorted { $0.key < $1.key }, inferenceServices: servicesSeen,
             failing: retries.mapValues(\.error), lastCycle: lastCycle, lastCompleteCycle: lastCompleteCycle,
-            incompleteReasons: incompleteReasons, isLeader: isLeader())
+            incompleteReasons: incompleteReasons, isLeader: isLeader(), publishing: publishing())
     }
 
     /// Whether one complete cycle has posted a key set (readiness).

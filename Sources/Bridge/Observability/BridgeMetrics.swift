@@ -81,6 +81,24 @@ public final class BridgeMetrics: Sendable {
         }
     }
 
+    /// Leader election: controller-runtime's `leader_election_master_status{name}` (1 while this process
+    /// holds the lease) and `modelbridge_publishing{reason}`, where exactly one of `leader`, `standby` and
+    /// `lease_unavailable` is 1 (all 0 before the first attempt).
+    func recordLeadership(lease: String, isLeader: Bool, mode: PublishingState.Mode?) {
+        registry.makeGauge(
+            name: "leader_election_master_status", labels: [("name", lease)],
+            help: "Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates "
+                + "master. 'name' is the string used to identify the lease."
+        ).set(Double(isLeader ? 1 : 0))
+        for candidate in PublishingState.Mode.allCases {
+            registry.makeGauge(
+                name: "modelbridge_publishing", labels: [("reason", candidate.metricReason)],
+                help: "1 for why the normalizer publishes (leader) or publishes nothing (standby: another replica "
+                    + "holds the lease; lease_unavailable: the lease cannot be acquired or renewed)"
+            ).set(Double(candidate == mode ? 1 : 0))
+        }
+    }
+
     /// The text exposition format.
     public func render() -> String { registry.emitToString() }
 }

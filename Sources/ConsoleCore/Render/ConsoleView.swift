@@ -75,6 +75,9 @@ struct ConsoleRenderer {
         segment(header.context.isEmpty ? "" : "context \(header.context)", .normal)
         segment(state.snapshot.takenAt.secondsSince1970 == 0 ? "" : header.mode.rawValue, .dim)
         if state.isReadOnly { segment("READ-ONLY", .badge) }
+        if let notice = header.notPublishing {
+            segment(notice.isFault ? "NOT PUBLISHING" : "STANDBY", notice.isFault ? .error : .warning)
+        }
         let age: String
         let ageRole: StyleRole
         if state.snapshot.takenAt.secondsSince1970 == 0 {
@@ -89,6 +92,11 @@ struct ConsoleRenderer {
         let ageX = width - DisplayWidth.of(age)
         if ageX > x + 1 { grid.write(age, x: ageX, y: 0, role: ageRole) }
 
+        // Publishing nothing for a fault outranks the component line: it is why the catalog is empty.
+        if let notice = header.notPublishing, notice.isFault {
+            grid.write(DisplayWidth.truncate(notice.reason, to: width, ellipsis: ellipsis), x: 0, y: 1, role: .error)
+            return
+        }
         var column = 0
         for (index, component) in header.components.enumerated() {
             let text = component.name + " " + component.health.rawValue

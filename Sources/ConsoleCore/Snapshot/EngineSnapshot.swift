@@ -69,17 +69,34 @@ public struct HeaderInfo: Hashable, Sendable {
     public var components: [ComponentStatus]
     /// When the newest data in the snapshot was read from its source; `nil` = use `takenAt`.
     public var dataAsOf: Timestamp?
+    /// Set when the normalizer publishes nothing: why.
+    public var notPublishing: PublishingNotice?
 
     /// Creates a header.
     public init(
         context: String = "", mode: ConsoleMode = .inProcess, readOnly: Bool = false,
-        components: [ComponentStatus] = [], dataAsOf: Timestamp? = nil
+        components: [ComponentStatus] = [], dataAsOf: Timestamp? = nil, notPublishing: PublishingNotice? = nil
     ) {
         self.context = context
         self.mode = mode
         self.readOnly = readOnly
         self.components = components
         self.dataAsOf = dataAsOf
+        self.notPublishing = notPublishing
+    }
+}
+
+/// Why the normalizer publishes nothing: a standby replica (another holds the lease), or a fault (it cannot
+/// get the lease, so nobody may be publishing).
+public struct PublishingNotice: Hashable, Sendable {
+    /// `publishing nothing because …`
+    public var reason: String
+    /// True when nobody may be publishing; false for a standby replica.
+    public var isFault: Bool
+
+    public init(reason: String, isFault: Bool) {
+        self.reason = reason
+        self.isFault = isFault
     }
 }
 

@@ -271,6 +271,7 @@ final class FakeKubeHandler: Sendable {
         case "patch":
             let contentType = (request.contentType ?? "").split(separator: ";").first.map(String.init) ?? ""
             var patch = try Self.decodeBody(request)
+            let strategic = contentType == "application/strategic-merge-patch+json"
             switch contentType {
             case "application/merge-patch+json":
                 break
@@ -281,7 +282,9 @@ final class FakeKubeHandler: Sendable {
             }
             return .json(
                 code: 200,
-                body: try store.patch(kind, namespace: namespace, name: name!, patch: patch, subresource: subresource))
+                body: try store.patch(
+                    kind, namespace: namespace, name: name!, patch: patch, subresource: subresource,
+                    strategic: strategic))
         default:  // delete
             let (object, gone) = try store.delete(kind, namespace: namespace, name: name!)
             guard gone else { return .json(code: 200, body: object) }
@@ -403,8 +406,10 @@ final class FakeKubeHandler: Sendable {
         if let failure = error as? FakeKubeFailure {
             var headers: [(String, String)] = []
             if let seconds = failure.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
-            return .json(
-                code: failure.httpStatus, body: (try? JSONValue(encoding: failure.status)) ?? .null, headers: headers)
+            // A real Status always carries `"metadata":{}`.
+            var body = (try? JSONValue(encoding: failure.status)) ?? .object([:])
+            body["metadata"] = .object([:])
+            return .json(code: failure.httpStatus, body: body, headers: headers)
         }
         return response(for: FakeKubeFailure(code: 500, reason: "InternalError", message: "\(error)"))
     }

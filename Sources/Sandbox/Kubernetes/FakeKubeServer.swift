@@ -266,6 +266,9 @@ public final class FakeKubeServer: Sendable {
         }
     }
 
+    /// Forgets every ``deny(_:)`` rule: everything is allowed again.
+    public func clearDenials() { handler.runtime.withLock { $0.denied.removeAll() } }
+
     /// Writes every watch event line in two network chunks, split mid-line.
     public func setSplitWatchEvents(_ split: Bool) { handler.runtime.withLock { $0.splitWatchEvents = split } }
 
@@ -374,7 +377,9 @@ public final class FakeKubeServer: Sendable {
                     ]
                 case .expired(let message):
                     let status = KubeStatus(message: message, reason: "Expired", code: 410)
-                    event = ["type": "ERROR", "object": (try? JSONValue(encoding: status)) ?? .null]
+                    var object = (try? JSONValue(encoding: status)) ?? .object([:])
+                    object["metadata"] = .object([:])
+                    event = ["type": "ERROR", "object": object]
                     last = true
                 }
                 var line = (try? KubeJSON.encoder.encode(event)) ?? Data()

@@ -171,13 +171,18 @@ public final class FakeKubeStore: Sendable {
 
     /// Inserts or replaces an object as given, status included (scenario and test setup; a real client's
     /// create would drop the status). Creates the object's namespace if needed. Returns the stored object.
+    /// The object must still be one the API server would store: it is decoded and validated as a create is.
     @discardableResult
     public func seed(kind kindID: String, object: JSONValue) throws -> JSONValue {
         guard let kind = kinds[kindID] else { throw FakeKubeFailure.badRequest("unknown kind \(kindID)") }
         var object = try Self.checkedTypeMeta(object, kind: kind)
+        if let problem = FakeKubeDecoding.problem(object, kind: kind) {
+            throw FakeKubeFailure.undecodable(kind, problem)
+        }
         let namespace = kind.namespaced ? object["metadata"]?["namespace"]?.stringValue ?? "default" : nil
         let name = object["metadata"]?["name"]?.stringValue ?? ""
-        try validate(object, kind: kind, name: name)
+        object["metadata"]?["namespace"] = namespace.map { .string($0) }
+        try check(object, kind: kind, name: name)
         if let namespace, let namespaceKind = kinds["v1/namespaces"],
             state.withLock({ $0.objects[namespaceKind.id]?[namespace] == nil })
         {
@@ -201,10 +206,13 @@ public final class FakeKubeStore: Sendable {
         }
     }
 
+    /// POST, in the API server's order: decode (400), namespace (400, then 404 from admission), validation
+    /// (422), a resourceVersion the client set (500), then the name (409 AlreadyExists).
     func create(_ kind: FakeKubeResourceKind, namespace: String?, object: JSONValue) throws(FakeKubeFailure)
         -> JSONValue
     {
         var object = try Self.checkedTypeMeta(object, kind: kind)
+        if let problem = FakeKubeDecoding.problem(object, kind: kind) { throw .undecodable(kind, problem) }
         var metadata = object["metadata"]?.objectValue ?? [:]
         if kind.namespaced {
             guard let namespace, !namespace.isEmpty else {
@@ -217,6 +225,9 @@ public final class FakeKubeStore: Sendable {
                     "the namespace of the provided object does not match the namespace sent on the request")
             }
             metadata["namespace"] = .string(namespace)
+            if kinds["v1/namespaces"] != nil, state.withLock({ $0.objects["v1/namespaces"]?[namespace] == nil }) {
+                throw .namespaceNotFound(namespace)
+            }
         } else {
             metadata["namespace"] = nil
         }
@@ -225,11 +236,7 @@ public final class FakeKubeStore: Sendable {
             name = prefix + String(UUID().uuidString.lowercased().prefix(5))
             metadata["name"] = .string(name)
         }
-        guard !name.isEmpty else {
-            throw .invalid(
-                kind, name, field: "metadata.name", reason: "FieldValueRequired",
-                message: "Required value: name or generateName is required")
-        }
+        let sentResourceVersion = metadata["resourceVersion"]?.stringValue ?? ""
         metadata["uid"] = .string(UUID().uuidString.lowercased())
         metadata["creationTimestamp"] = .string(Self.timestamp())
         metadata["generation"] = .int(1)
@@ -237,15 +244,15 @@ public final class FakeKubeStore: Sendable {
         object["metadata"] = .object(metadata)
         // With a status subresource, a create cannot set the status.
         if kind.hasStatusSubresource { object["status"] = nil }
-        try validate(object, kind: kind, name: name)
+        try check(object, kind: kind, name: name)
+        if !sentResourceVersion.isEmpty {
+            // etcd's storage refuses it, and the API server passes that error on as an unclassified 500.
+            throw FakeKubeFailure(
+                code: 500, reason: "", message: "resourceVersion should not be set on objects to be created")
+        }
         let key = Self.key(metadata["namespace"]?.stringValue, name)
 
         return try state.withLock { state throws(FakeKubeFailure) in
-            if kind.namespaced, let namespace, state.objects["v1/namespaces"]?[namespace] == nil,
-                kinds["v1/namespaces"] != nil
-            {
-                throw .namespaceNotFound(namespace)
-            }
             if state.objects[kind.id]?[key] != nil { throw .alreadyExists(kind, name) }
             state.resourceVersion += 1
             object["metadata"]?["resourceVersion"] = .string(String(state.resourceVersion))
@@ -255,27 +262,55 @@ public final class FakeKubeStore: Sendable {
         }
     }
 
-    /// PUT: replaces the object; a present, stale `metadata.resourceVersion` gives 409.
+    /// PUT: replaces the object; a present, stale `metadata.resourceVersion` gives 409. Without one the write
+    /// is unconditional, except for kinds whose strategy forbids that (custom resources and Routes: 422).
     func update(
         _ kind: FakeKubeResourceKind, namespace: String?, name: String, object: JSONValue, subresource: String? = nil
     ) throws(FakeKubeFailure) -> JSONValue {
         let object = try Self.checkedTypeMeta(object, kind: kind)
+        if let problem = FakeKubeDecoding.problem(object, kind: kind) { throw .undecodable(kind, problem) }
         if let bodyName = object["metadata"]?["name"]?.stringValue, !bodyName.isEmpty, bodyName != name {
             throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
+        if kind.namespaced, let bodyNamespace = object["metadata"]?["namespace"]?.stringValue, !bodyNamespace.isEmpty,
+            bodyNamespace != namespace
+        {
+            throw .badRequest("the namespace of the provided object does not match the namespace sent on the request")
+        }
+        let sentVersion = object["metadata"]?["resourceVersion"]?.stringValue ?? ""
         return try replace(kind, namespace: namespace, name: name, subresource: subresource) {
-            _ throws(FakeKubeFailure) in object
+            _ throws(FakeKubeFailure) in
+            if sentVersion.isEmpty && kind.isCustomResource {
+                throw .invalid(
+                    kind, name,
+                    [
+                        FakeKubeFieldError(
+                            type: .invalid, field: "metadata.resourceVersion", value: .raw("0x0"),
+                            detail: "must be specified for an update")
+                    ])
+            }
+            return object
         }
     }
 
-    /// PATCH with a merge patch (strategic merge patches arrive here with their `$` directives removed).
+    /// PATCH with a merge patch (strategic merge patches arrive here with their `$` directives removed, and
+    /// `strategic` set). A `metadata.resourceVersion` in the patch is a precondition (409 when stale); a result
+    /// the typed decoder refuses is a 422 on the field `patch`, as the API server reports it.
     func patch(
-        _ kind: FakeKubeResourceKind, namespace: String?, name: String, patch: JSONValue, subresource: String? = nil
+        _ kind: FakeKubeResourceKind, namespace: String?, name: String, patch: JSONValue, subresource: String? = nil,
+        strategic: Bool = false
     ) throws(FakeKubeFailure) -> JSONValue {
         guard case .object = patch else { throw .badRequest("a merge patch must be a JSON object") }
         return try replace(kind, namespace: namespace, name: name, subresource: subresource) {
             current throws(FakeKubeFailure) in
             var merged = current.applyingMergePatch(patch)
+            if let problem = FakeKubeDecoding.problem(merged, kind: kind) {
+                throw .undecodablePatch(
+                    rendered: strategic
+                        ? FakeKubeFieldError.goQuote(Self.goMapText(patch))
+                        : FakeKubeFieldError.goQuote(Self.compactJSON(merged)),
+                    problem)
+            }
             // A resourceVersion inside the patch is a precondition, checked against the current object.
             if patch["metadata"]?["resourceVersion"] == nil {
                 merged["metadata"]?["resourceVersion"] = current["metadata"]?["resourceVersion"]
@@ -319,7 +354,7 @@ public final class FakeKubeStore: Sendable {
             proposed["metadata"] = .object(metadata)
             proposed["apiVersion"] = .string(kind.apiVersion)
             proposed["kind"] = .string(kind.kind)
-            try validate(proposed, kind: kind, name: name)
+            try check(proposed, kind: kind, name: name)
             if proposed.settingResourceVersion(current["metadata"]?["resourceVersion"]) == current {
                 return current  // no-op writes do not bump the version, as on a real server
             }
@@ -514,8 +549,9 @@ public final class FakeKubeStore: Sendable {
         return (id, offset)
     }
 
+    /// Now as `metav1.Time` writes it: RFC 3339 in whole seconds.
     static func timestamp() -> String {
-        Date.now.formatted(.iso8601)
+        KubeTime.time(Date())
     }
 
     /// The body must be an object; `kind` and `apiVersion`, when present, must be this kind's.
@@ -539,70 +575,34 @@ public final class FakeKubeStore: Sendable {
         return copy
     }
 
-    /// Name syntax, annotation size, and the ConfigMap rules (key syntax, duplicates, 1 MiB payload).
-    func validate(_ object: JSONValue, kind: FakeKubeResourceKind, name: String) throws(FakeKubeFailure) {
-        let maxNameLength = kind.plural == "namespaces" ? 63 : 253
-        // RBAC objects take any path segment as their name (`system:discovery`), as kube-apiserver's do.
-        let isPathSegment = !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("%")
-        let nameIsValid =
-            kind.group == "rbac.authorization.k8s.io"
-            ? isPathSegment
-            : name.count <= maxNameLength
-                && name.allSatisfy {
-                    $0.isLowercase && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "."
-                }
-                && name.first.map { $0.isLetter || $0.isNumber } == true
-                && name.last.map { $0.isLetter || $0.isNumber } == true
-                && (kind.plural != "namespaces" || !name.contains("."))
-        if !nameIsValid {
-            throw .invalid(
-                kind, name, field: "metadata.name", reason: "FieldValueInvalid",
-                message: "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case "
-                    + "alphanumeric characters, '-' or '.'")
-        }
-        let annotations = object["metadata"]?["annotations"]?.objectValue ?? [:]
-        let annotationBytes = annotations.reduce(0) { $0 + $1.key.utf8.count + ($1.value.stringValue?.utf8.count ?? 0) }
-        if annotationBytes > 262_144 {
-            throw .invalid(
-                kind, name, field: "metadata.annotations", reason: "FieldValueTooLong",
-                message: "Too long: must have at most 262144 bytes")
-        }
-        guard kind.id == "v1/configmaps" else { return }
-        var total = 0
-        var keys = Set<String>()
-        for (field, decode) in [("data", false), ("binaryData", true)] {
-            guard let map = object[field], map != .null else { continue }
-            guard let members = map.objectValue else { throw .badRequest("\(field) must be an object") }
-            for (key, value) in members {
-                let keyIsValid =
-                    !key.isEmpty && key.count <= 253 && key != "." && !key.hasPrefix("..")
-                    && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }
-                if !keyIsValid {
-                    throw .invalid(
-                        kind, name, field: "\(field)[\(key)]", reason: "FieldValueInvalid",
-                        message: "Invalid value: \"\(key)\": a valid config key must consist of alphanumeric "
-                            + "characters, '-', '_' or '.'")
-                }
-                if !keys.insert(key).inserted {
-                    throw .invalid(
-                        kind, name, field: "data[\(key)]", reason: "FieldValueDuplicate",
-                        message: "Invalid value: \"\(key)\": duplicate of key present in binaryData")
-                }
-                guard let text = value.stringValue else { throw .badRequest("\(field)[\(key)] must be a string") }
-                if decode {
-                    guard let bytes = Data(base64Encoded: text) else {
-                        throw .badRequest("binaryData[\(key)] is not valid base64")
-                    }
-                    total += bytes.count
-                } else {
-                    total += text.utf8.count
-                }
-            }
-        }
-        if total > ConfigMap.maximumPayloadBytes {
-            throw .invalid(
-                kind, name, field: "[]", reason: "FieldValueTooLong",
-                message: "Too long: may not be more than \(ConfigMap.maximumPayloadBytes) bytes")
+    /// The API server's validation of a stored object (``FakeKubeValidation``): 422 with every error found.
+    func check(_ object: JSONValue, kind: FakeKubeResourceKind, name: String) throws(FakeKubeFailure) {
+        let errors = FakeKubeValidation.validate(object, kind: kind)
+        if !errors.isEmpty { throw .invalid(kind, name, errors) }
+    }
+
+    /// Compact JSON with sorted keys, as the patch error quotes the patched object.
+    static func compactJSON(_ value: JSONValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// How Go's `%+v` prints a decoded JSON value (`map[k:v …]`, keys sorted), as the strategic-patch error
+    /// quotes the patch.
+    static func goMapText(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "<nil>"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .double(let number):
+            return number == number.rounded() && abs(number) < 1e21 ? String(Int64(number)) : "\(number)"
+        case .string(let text): return text
+        case .array(let elements): return "[" + elements.map(goMapText).joined(separator: " ") + "]"
+        case .object(let members):
+            return "map["
+                + members.sorted { $0.key < $1.key }.map { "\($0.key):\(goMapText($0.value))" }
+                .joined(separator: " ") + "]"
         }
     }
 }
