@@ -12,6 +12,8 @@ struct FakeKubeRequest: Sendable {
     var authorization: String?
     var body: [UInt8]
     var bodyTooLarge = false
+    /// The `Accept` header: the fake answers only in JSON, so a client that accepts only protobuf gets 406.
+    var accept: String? = nil
 
     /// Parses a raw query string the way Go's `url.ParseQuery` does.
     static func parseQuery(_ raw: String?) -> [String: String] {
@@ -249,6 +251,7 @@ final class FakeKubeHandler: Sendable {
             throw FakeKubeFailure(
                 code: 413, reason: "RequestEntityTooLarge", message: "Request entity too large: limit is 3145728")
         }
+        guard FakeKubeProtobufBody.acceptsJSON(request.accept) else { throw FakeKubeProtobufBody.notAcceptable() }
 
         switch verb {
         case "get":
@@ -258,11 +261,11 @@ final class FakeKubeHandler: Sendable {
         case "watch":
             return try watch(kind, namespace: namespace, query: request.query)
         case "create":
-            let body = try Self.decodeBody(request)
+            let body = try Self.decodeBody(request, kind: kind)
             if kind.plural == "selfsubjectaccessreviews" { return .json(code: 201, body: review(body)) }
             return .json(code: 201, body: try store.create(kind, namespace: namespace, object: body))
         case "update":
-            let body = try Self.decodeBody(request)
+            let body = try Self.decodeBody(request, kind: kind)
             return .json(
                 code: 200,
                 body: try store.update(kind, namespace: namespace, name: name!, object: body, subresource: subresource))
@@ -389,8 +392,15 @@ final class FakeKubeHandler: Sendable {
         }
     }
 
-    static func decodeBody(_ request: FakeKubeRequest) throws(FakeKubeFailure) -> JSONValue {
+    /// The body as JSON. With `kind` (POST and PUT of a built-in kind), a protobuf body is read as well, as the
+    /// real server reads it; custom resources and patches take JSON only.
+    static func decodeBody(_ request: FakeKubeRequest, kind: FakeKubeResourceKind? = nil) throws(FakeKubeFailure)
+        -> JSONValue
+    {
         let contentType = (request.contentType ?? "application/json").lowercased()
+        if let kind, !kind.isCustomResource, contentType.hasPrefix("application/vnd.kubernetes.protobuf") {
+            return try FakeKubeProtobufBody.decode(request.body, for: kind)
+        }
         if contentType.contains("protobuf") || contentType.contains("cbor") {
             throw .unsupportedMediaType(contentType)
         }

@@ -245,7 +245,8 @@ public final class FakeKubeServer: Sendable {
             contentType: request.headers[.contentType],
             authorization: request.headers[.authorization],
             body: bodyBytes,
-            bodyTooLarge: tooLarge)
+            bodyTooLarge: tooLarge,
+            accept: request.headers[.accept])
         switch handler.handle(fakeRequest) {
         case .json(let code, let body, let extraHeaders):
             let data = (try? KubeJSON.encoder.encode(body)) ?? Data("{}".utf8)
