@@ -115,6 +115,10 @@ final class FakeKubeHandler: Sendable {
         switch segments.first {
         case "version" where segments.count == 1:
             return .json(code: 200, body: version)
+        case "openapi" where request.method == "GET":
+            let openAPI = FakeKubeOpenAPI(
+                kinds: Array(store.kinds.values), serverVersion: version["gitVersion"]?.stringValue ?? "v1.32.0")
+            return try openAPI.response(path: request.path, accept: request.accept)
         case "api":
             if segments.count == 1 {
                 return .json(
@@ -261,14 +265,22 @@ final class FakeKubeHandler: Sendable {
         case "watch":
             return try watch(kind, namespace: namespace, query: request.query)
         case "create":
-            let body = try Self.decodeBody(request, kind: kind)
-            if kind.plural == "selfsubjectaccessreviews" { return .json(code: 201, body: review(body)) }
-            return .json(code: 201, body: try store.create(kind, namespace: namespace, object: body))
+            let checked = try FakeKubeFieldValidation.check(
+                try Self.decodeBody(request, kind: kind), kind: kind, query: request.query, operation: .create)
+            if kind.plural == "selfsubjectaccessreviews" {
+                return .json(code: 201, body: review(checked.object), headers: Self.warningHeaders(checked))
+            }
+            return .json(
+                code: 201, body: try store.create(kind, namespace: namespace, object: checked.object),
+                headers: Self.warningHeaders(checked))
         case "update":
-            let body = try Self.decodeBody(request, kind: kind)
+            let checked = try FakeKubeFieldValidation.check(
+                try Self.decodeBody(request, kind: kind), kind: kind, query: request.query, operation: .update)
             return .json(
                 code: 200,
-                body: try store.update(kind, namespace: namespace, name: name!, object: body, subresource: subresource))
+                body: try store.update(
+                    kind, namespace: namespace, name: name!, object: checked.object, subresource: subresource),
+                headers: Self.warningHeaders(checked))
         case "patch":
             let contentType = (request.contentType ?? "").split(separator: ";").first.map(String.init) ?? ""
             var patch = try Self.decodeBody(request)
@@ -280,9 +292,13 @@ final class FakeKubeHandler: Sendable {
             default:
                 throw .unsupportedMediaType(contentType)
             }
+            let checked = try FakeKubeFieldValidation.check(
+                patch, kind: kind, query: request.query, operation: .patch)
             return .json(
                 code: 200,
-                body: try store.patch(kind, namespace: namespace, name: name!, patch: patch, subresource: subresource))
+                body: try store.patch(
+                    kind, namespace: namespace, name: name!, patch: checked.object, subresource: subresource),
+                headers: Self.warningHeaders(checked))
         default:  // delete
             let (object, gone) = try store.delete(kind, namespace: namespace, name: name!)
             guard gone else { return .json(code: 200, body: object) }
@@ -408,6 +424,14 @@ final class FakeKubeHandler: Sendable {
             return try KubeJSON.decoder.decode(JSONValue.self, from: Data(request.body))
         } catch {
             throw .badRequest("couldn't get version/kind; json parse error: the request body is not valid JSON")
+        }
+    }
+
+    /// One `299 - "…"` warning per unknown field dropped under `fieldValidation=Warn` (the server joins them into
+    /// one `Warning` header).
+    private static func warningHeaders(_ checked: FakeKubeFieldValidation.Result) -> [(String, String)] {
+        checked.warnings.map { warning in
+            ("Warning", "299 - \"" + warning.replacingOccurrences(of: "\"", with: "\\\"") + "\"")
         }
     }
 

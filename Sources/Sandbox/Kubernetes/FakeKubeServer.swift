@@ -275,6 +275,11 @@ public final class FakeKubeServer: Sendable {
         for (name, value) in extra where name == "Retry-After" {
             headers[.retryAfter] = value
         }
+        // Several warnings share one header, comma-separated, as RFC 9111 and client-go's parser allow.
+        let warnings = extra.filter { $0.0 == "Warning" }.map(\.1)
+        if !warnings.isEmpty, let warning = HTTPFields.warning {
+            headers[warning] = warnings.joined(separator: ", ")
+        }
         return Response(status: HTTPResponse.Status(code: code), headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
@@ -346,4 +351,9 @@ public struct FakeKubeServerError: Error, Sendable, CustomStringConvertible {
 extension ResourceDescriptor {
     /// The fake store's kind id for this descriptor.
     public var fakeKindID: String { "\(apiVersion)/\(plural)" }
+}
+
+extension HTTPFields {
+    /// `Warning`, for which the HTTP types package has no constant.
+    fileprivate static let warning = HTTPFields.Element.Name("Warning")
 }
