@@ -290,6 +290,12 @@ struct KubectlTests {
             let refusedConfigMap = try await harness.kubectl(["apply", "-f", badConfigMap])
             #expect(refusedConfigMap.status != 0)
             #expect(refusedConfigMap.stderr.contains("unknown field \"datas\""), "\(refusedConfigMap.stderr)")
+
+            // --validate=warn: the server drops the field and says so in a Warning header, which kubectl prints.
+            let warned = try await harness.kubectl(["apply", "--validate=warn", "-f", badConfigMap])
+            #expect(warned.status == 0, "\(warned.stderr)")
+            #expect(warned.stderr.contains("Warning: unknown field \"datas\""), "\(warned.stderr)")
+            #expect(try await harness.client.get(ConfigMap.self, name: "bad").data == nil)
         }
     }
 
