@@ -136,12 +136,11 @@ import Testing
             let techdocs = String(buffer: try await reads.body.collect(upTo: 4 << 20))
             #expect(techdocs.contains("Fraud detector") && techdocs.contains("200"), "\(techdocs.prefix(400))")
 
-            // kubectl applies an InferenceService → it becomes ready → its endpoint annotations appear.
-            // (--validate=false: the fake API publishes no OpenAPI schemas for kubectl to validate against.)
+            // kubectl applies an InferenceService (validation on) → it becomes ready → its endpoint annotations appear.
             let manifest = directory + "/isvc.yaml"
             try Self.isvc.write(toFile: manifest, atomically: true, encoding: .utf8)
             let applied = try Self.run(
-                "kubectl", ["apply", "--validate=false", "-f", manifest],
+                "kubectl", ["apply", "-f", manifest],
                 environment: ["KUBECONFIG": directory + "/kubeconfig"])
             #expect(applied.0 == 0, "kubectl apply: \(applied.1)")
             try await eventually("the Component with endpoint annotations appears", timeout: .seconds(60)) {

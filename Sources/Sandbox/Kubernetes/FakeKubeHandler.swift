@@ -14,6 +14,8 @@ struct FakeKubeRequest: Sendable {
     var bodyTooLarge = false
     /// Who sent it, once authenticated.
     var user = FakeKubeUser.sandboxBridge
+    /// The `Accept` header: the fake answers only in JSON, so a client that accepts only protobuf gets 406.
+    var accept: String? = nil
 
     /// Parses a raw query string the way Go's `url.ParseQuery` does.
     static func parseQuery(_ raw: String?) -> [String: String] {
@@ -117,6 +119,10 @@ final class FakeKubeHandler: Sendable {
         switch segments.first {
         case "version" where segments.count == 1:
             return .json(code: 200, body: version)
+        case "openapi" where request.method == "GET":
+            let openAPI = FakeKubeOpenAPI(
+                kinds: Array(store.kinds.values), serverVersion: version["gitVersion"]?.stringValue ?? "v1.32.0")
+            return try openAPI.response(path: request.path, accept: request.accept)
         case "api":
             if segments.count == 1 {
                 return .json(
@@ -248,6 +254,7 @@ final class FakeKubeHandler: Sendable {
             throw FakeKubeFailure(
                 code: 413, reason: "RequestEntityTooLarge", message: "Request entity too large: limit is 3145728")
         }
+        guard FakeKubeProtobufBody.acceptsJSON(request.accept) else { throw FakeKubeProtobufBody.notAcceptable() }
 
         switch verb {
         case "get":
@@ -257,17 +264,25 @@ final class FakeKubeHandler: Sendable {
         case "watch":
             return try watch(kind, namespace: namespace, query: request.query)
         case "create":
-            let body = try Self.decodeBody(request)
+            let checked = try FakeKubeFieldValidation.check(
+                try Self.decodeBody(request, kind: kind), kind: kind, query: request.query, operation: .create)
             if kind.plural == "selfsubjectaccessreviews" {
                 let denied = runtime.withLock { $0.denied }
-                return .json(code: 201, body: try authorizer.review(body, user: request.user, denyRules: denied))
+                return .json(
+                    code: 201, body: try authorizer.review(checked.object, user: request.user, denyRules: denied),
+                    headers: Self.warningHeaders(checked))
             }
-            return .json(code: 201, body: try store.create(kind, namespace: namespace, object: body))
+            return .json(
+                code: 201, body: try store.create(kind, namespace: namespace, object: checked.object),
+                headers: Self.warningHeaders(checked))
         case "update":
-            let body = try Self.decodeBody(request)
+            let checked = try FakeKubeFieldValidation.check(
+                try Self.decodeBody(request, kind: kind), kind: kind, query: request.query, operation: .update)
             return .json(
                 code: 200,
-                body: try store.update(kind, namespace: namespace, name: name!, object: body, subresource: subresource))
+                body: try store.update(
+                    kind, namespace: namespace, name: name!, object: checked.object, subresource: subresource),
+                headers: Self.warningHeaders(checked))
         case "patch":
             let contentType = (request.contentType ?? "").split(separator: ";").first.map(String.init) ?? ""
             var patch = try Self.decodeBody(request)
@@ -280,11 +295,14 @@ final class FakeKubeHandler: Sendable {
             default:
                 throw .unsupportedMediaType(contentType)
             }
+            let checked = try FakeKubeFieldValidation.check(
+                patch, kind: kind, query: request.query, operation: .patch)
             return .json(
                 code: 200,
                 body: try store.patch(
-                    kind, namespace: namespace, name: name!, patch: patch, subresource: subresource,
-                    strategic: strategic))
+                    kind, namespace: namespace, name: name!, patch: checked.object, subresource: subresource,
+                    strategic: strategic),
+                headers: Self.warningHeaders(checked))
         default:  // delete
             let (object, gone) = try store.delete(kind, namespace: namespace, name: name!)
             guard gone else { return .json(code: 200, body: object) }
@@ -376,8 +394,15 @@ final class FakeKubeHandler: Sendable {
         }
     }
 
-    static func decodeBody(_ request: FakeKubeRequest) throws(FakeKubeFailure) -> JSONValue {
+    /// The body as JSON. With `kind` (POST and PUT of a built-in kind), a protobuf body is read as well, as the
+    /// real server reads it; custom resources and patches take JSON only.
+    static func decodeBody(_ request: FakeKubeRequest, kind: FakeKubeResourceKind? = nil) throws(FakeKubeFailure)
+        -> JSONValue
+    {
         let contentType = (request.contentType ?? "application/json").lowercased()
+        if let kind, !kind.isCustomResource, contentType.hasPrefix("application/vnd.kubernetes.protobuf") {
+            return try FakeKubeProtobufBody.decode(request.body, for: kind)
+        }
         if contentType.contains("protobuf") || contentType.contains("cbor") {
             throw .unsupportedMediaType(contentType)
         }
@@ -385,6 +410,14 @@ final class FakeKubeHandler: Sendable {
             return try KubeJSON.decoder.decode(JSONValue.self, from: Data(request.body))
         } catch {
             throw .badRequest("couldn't get version/kind; json parse error: the request body is not valid JSON")
+        }
+    }
+
+    /// One `299 - "…"` warning per unknown field dropped under `fieldValidation=Warn` (the server joins them into
+    /// one `Warning` header).
+    private static func warningHeaders(_ checked: FakeKubeFieldValidation.Result) -> [(String, String)] {
+        checked.warnings.map { warning in
+            ("Warning", "299 - \"" + warning.replacingOccurrences(of: "\"", with: "\\\"") + "\"")
         }
     }
 

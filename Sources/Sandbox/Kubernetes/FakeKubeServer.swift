@@ -308,7 +308,8 @@ public final class FakeKubeServer: Sendable {
             contentType: request.headers[.contentType],
             authorization: request.headers[.authorization],
             body: bodyBytes,
-            bodyTooLarge: tooLarge)
+            bodyTooLarge: tooLarge,
+            accept: request.headers[.accept])
         switch handler.handle(fakeRequest) {
         case .json(let code, let body, let extraHeaders):
             let data = (try? KubeJSON.encoder.encode(body)) ?? Data("{}".utf8)
@@ -336,6 +337,11 @@ public final class FakeKubeServer: Sendable {
         headers[.contentType] = contentType
         for (name, value) in extra where name == "Retry-After" {
             headers[.retryAfter] = value
+        }
+        // Several warnings share one header, comma-separated, as RFC 9111 and client-go's parser allow.
+        let warnings = extra.filter { $0.0 == "Warning" }.map(\.1)
+        if !warnings.isEmpty, let warning = HTTPFields.warning {
+            headers[warning] = warnings.joined(separator: ", ")
         }
         return Response(status: HTTPResponse.Status(code: code), headers: headers, body: ResponseBody(byteBuffer: body))
     }
@@ -410,4 +416,9 @@ public struct FakeKubeServerError: Error, Sendable, CustomStringConvertible {
 extension ResourceDescriptor {
     /// The fake store's kind id for this descriptor.
     public var fakeKindID: String { "\(apiVersion)/\(plural)" }
+}
+
+extension HTTPFields {
+    /// `Warning`, for which the HTTP types package has no constant.
+    fileprivate static let warning = HTTPFields.Element.Name("Warning")
 }
