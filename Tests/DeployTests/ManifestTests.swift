@@ -225,9 +225,10 @@ struct ManifestRBAC {
     @Test func theContainerfileBuildsOneStaticBinaryForANonRootUser() throws {
         let text = try DeployPaths.read("Containerfile")
         let stages = text.split(separator: "\n").filter { $0.hasPrefix("FROM ") }
-        #expect(stages.count == 2, "multi-stage: a build stage and a runtime stage")
+        #expect(stages.count == 3, "a build stage, a root filesystem stage and the image")
+        #expect(stages.last == "FROM scratch", "nothing but the root filesystem and the binary")
         #expect(text.contains("swift build -c release --static-swift-stdlib --product modelbridge"))
-        #expect(text.contains("ubi-minimal"))
+        #expect(text.contains("scripts/image rootfs /rootfs"), "the same Debian packages as scripts/image")
         #expect(text.contains("\nUSER 1001\n"))
         #expect(text.contains(#"ENTRYPOINT ["/usr/local/bin/modelbridge"]"#), "exec form: no shell needed")
     }
