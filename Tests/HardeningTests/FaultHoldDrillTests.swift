@@ -86,6 +86,8 @@ import Testing
         var resync: Bool
         var listPolls = 0
         var listUnanswered = 0
+        /// Why each unanswered `/list` read failed (status and body, or the client's error), for the report.
+        var listFailures: [String] = []
         var backstagePolls = 0
         var backstageFailedPolls = 0
         var removals: [String] = []
@@ -165,7 +167,9 @@ import Testing
         for row in rows {
             let what = "\(row.fault) (\(row.resync ? "resync" : "steady"))"
             #expect(row.removals.isEmpty, "\(what): \(row.removals.prefix(3))")
-            #expect(row.listUnanswered == 0, "\(what): location did not answer /list \(row.listUnanswered) times")
+            #expect(
+                row.listUnanswered == 0,
+                "\(what): location did not answer /list \(row.listUnanswered) times: \(row.listFailures.prefix(3))")
             #expect(row.namingLine != nil, "\(what): no log line said what went wrong")
             let recovery = try #require(row.locationRecovery, "\(what): the arrivals were never served")
             #expect(
@@ -214,11 +218,15 @@ import Testing
             await withDiscardingTaskGroup { group in
                 group.addTask {  // location, as often as a busy Developer Hub would read it
                     while !Task.isCancelled {
-                        let uris = await roles.listedURIs()
+                        let read = await roles.listRead()
+                        // The drill cancels its observers when the row ends; a read cut short by that
+                        // (CancellationError) is the drill's doing, not location's.
+                        if Task.isCancelled { break }
                         row.withLock { row in
                             row.listPolls += 1
-                            guard let uris else {
+                            guard case .success(let uris) = read else {
                                 row.listUnanswered += 1
+                                if case .failure(let failure) = read { row.listFailures.append("\(failure)") }
                                 return
                             }
                             let gone = listed.subtracting(uris)

@@ -138,15 +138,35 @@ final class RoleProcesses: Sendable {
 
     /// The URIs `/list` serves; `nil` while location is down or not loaded.
     func listedURIs() async -> [String]? {
+        if case .success(let uris) = await listRead() { return uris }
+        return nil
+    }
+
+    /// location's `/list`, or why it was not answered (the status and body, or the client's error), so a drill
+    /// that counts an unanswered read can say what happened.
+    func listRead() async -> Result<[String], ListFailure> {
+        let started = ContinuousClock.now
         do {
             let response = try await http.execute(HTTPClientRequest(url: locationURL + "/list"), timeout: .seconds(5))
             let body = try await response.body.collect(upTo: 16 << 20)
-            guard response.status.code == 200 else { return nil }
-            return try CatalogModel.JSONValue.parse(Data(body.readableBytesView))["uris"]?.arrayValue?.compactMap(
-                \.stringValue)
+            guard response.status.code == 200 else {
+                return .failure(
+                    ListFailure(
+                        description: "HTTP \(response.status.code) after \(ContinuousClock.now - started): "
+                            + String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)))
+            }
+            guard
+                let uris = try CatalogModel.JSONValue.parse(Data(body.readableBytesView))["uris"]?.arrayValue?
+                    .compactMap(\.stringValue)
+            else { return .failure(ListFailure(description: "a 200 without a uris array")) }
+            return .success(uris)
         } catch {
-            return nil
+            return .failure(ListFailure(description: "\(error) after \(ContinuousClock.now - started)"))
         }
+    }
+
+    struct ListFailure: Error, CustomStringConvertible {
+        var description: String
     }
 
     /// GET a path on location; the status, or `nil` when the connection failed.
