@@ -48,7 +48,6 @@ let package = Package(
         .target(
             name: "RegistryAPI",
             dependencies: [
-                "KubeAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -79,7 +78,6 @@ let package = Package(
         .target(
             name: "Sandbox",
             dependencies: [
-                "CatalogModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "KubeAPI",
                 "RegistryAPI",
@@ -94,8 +92,7 @@ let package = Package(
         ),
         // The console as pure state: State, update(&State, Msg) -> [Effect], view(State, Size) -> Grid.
         .target(
-            name: "ConsoleCore",
-            dependencies: ["CatalogModel"]
+            name: "ConsoleCore"
         ),
         // libncursesw, wrapped by a shim header (wide characters, globals as functions).
         .systemLibrary(
@@ -129,6 +126,7 @@ let package = Package(
                 "RegistryAPI",
                 "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -139,7 +137,6 @@ let package = Package(
             dependencies: [
                 "Bridge",
                 "CatalogModel",
-                "ConsoleBridge",
                 "ConsoleCore",
                 "KubeAPI",
                 "RegistryAPI",
@@ -160,10 +157,14 @@ let package = Package(
                 "Bridge",
                 "CatalogModel",
                 "KubeAPI",
+                "RegistryAPI",
                 "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Starts the real `modelbridge` binary as separate processes against the fakes.
@@ -193,7 +194,6 @@ let package = Package(
                 "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -219,7 +219,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsoleCoreTests",
-            dependencies: ["ConsoleCore", "CatalogModel"],
+            dependencies: ["ConsoleCore"],
             exclude: ["Snapshots"]
         ),
         .testTarget(
@@ -247,9 +247,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -258,6 +256,7 @@ let package = Package(
                 "RegistryAPI",
                 "Sandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]
