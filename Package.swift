@@ -74,6 +74,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Installation diagnostics behind `modelbridge doctor`: permissions, CRDs, registries, Backstage, cache, sidecars.
+        .target(
+            name: "Doctor",
+            dependencies: [
+                "Bridge",
+                "KubeAPI",
+                "RegistryAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The simulated platform: fake Kubernetes API, Model Registry and catalog servers.
         .target(
             name: "Sandbox",
@@ -122,6 +134,7 @@ let package = Package(
                 "ConsoleBridge",
                 "ConsoleCore",
                 "ConsoleTerminal",
+                "Doctor",
                 "KubeAPI",
                 "RegistryAPI",
                 "Sandbox",
@@ -205,6 +218,7 @@ let package = Package(
             name: "DeployTests",
             dependencies: [
                 "Bridge",
+                "Doctor",
                 "KubeAPI",
                 "RegistryAPI",
                 "Sandbox",
