@@ -48,7 +48,6 @@ let package = Package(
         .target(
             name: "RegistryAPI",
             dependencies: [
-                "KubeAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -75,11 +74,22 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Installation diagnostics behind `modelbridge doctor`: permissions, CRDs, registries, Backstage, cache, sidecars.
+        .target(
+            name: "Doctor",
+            dependencies: [
+                "Bridge",
+                "KubeAPI",
+                "RegistryAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The simulated platform: fake Kubernetes API, Model Registry and catalog servers.
         .target(
             name: "Sandbox",
             dependencies: [
-                "CatalogModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "KubeAPI",
                 "RegistryAPI",
@@ -94,8 +104,7 @@ let package = Package(
         ),
         // The console as pure state: State, update(&State, Msg) -> [Effect], view(State, Size) -> Grid.
         .target(
-            name: "ConsoleCore",
-            dependencies: ["CatalogModel"]
+            name: "ConsoleCore"
         ),
         // libncursesw, wrapped by a shim header (wide characters, globals as functions).
         .systemLibrary(
@@ -125,10 +134,12 @@ let package = Package(
                 "ConsoleBridge",
                 "ConsoleCore",
                 "ConsoleTerminal",
+                "Doctor",
                 "KubeAPI",
                 "RegistryAPI",
                 "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -139,7 +150,6 @@ let package = Package(
             dependencies: [
                 "Bridge",
                 "CatalogModel",
-                "ConsoleBridge",
                 "ConsoleCore",
                 "KubeAPI",
                 "RegistryAPI",
@@ -160,10 +170,14 @@ let package = Package(
                 "Bridge",
                 "CatalogModel",
                 "KubeAPI",
+                "RegistryAPI",
                 "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Starts the real `modelbridge` binary as separate processes against the fakes.
@@ -193,7 +207,6 @@ let package = Package(
                 "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -205,6 +218,7 @@ let package = Package(
             name: "DeployTests",
             dependencies: [
                 "Bridge",
+                "Doctor",
                 "KubeAPI",
                 "RegistryAPI",
                 "Sandbox",
@@ -219,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsoleCoreTests",
-            dependencies: ["ConsoleCore", "CatalogModel"],
+            dependencies: ["ConsoleCore"],
             exclude: ["Snapshots"]
         ),
         .testTarget(
@@ -247,9 +261,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -258,6 +270,7 @@ let package = Package(
                 "RegistryAPI",
                 "Sandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Bridge
+import Doctor
 import Foundation
 import KubeAPI
 import Logging

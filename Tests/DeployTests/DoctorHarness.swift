@@ -1,4 +1,5 @@
 import Bridge
+import Doctor
 import Foundation
 import KubeAPI
 import Logging

@@ -1,4 +1,4 @@
-import Bridge
+import Doctor
 import Foundation
 import KubeAPI
 import RegistryAPI

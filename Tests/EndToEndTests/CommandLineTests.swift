@@ -65,7 +65,7 @@ struct CommandLineTests {
         "Sources/modelbridge/InProcessEngine.swift": ["all", "console"],
         "Sources/modelbridge/StoreFactory.swift": ["storage-rest", "all", "console"],
         "Sources/modelbridge/ConsoleCommand.swift": ["console"],
-        "Sources/Bridge/Doctor/DoctorSettings.swift": ["doctor"],
+        "Sources/Doctor/DoctorSettings.swift": ["doctor"],
         "Sources/RegistryAPI/Discovery/RegistryDiscovery.swift": ["rhoai-normalizer", "all", "console", "doctor"],
         "Sources/KubeAPI/Config/KubeConfig.swift": ["storage-rest", "rhoai-normalizer", "all", "console", "doctor"],
         "Sources/ConsoleTerminal/TerminalTheme.swift": ["console"],

@@ -293,7 +293,8 @@ public actor ConfigMapCatalogStore: CatalogStore {
         return "\(baseName)-\(index)"
     }
 
-    static let shardLabel = "modelbridge.rhdh.io/shard-of"
+    /// The label on every shard after the first, naming the first (`bac-import-model`); the doctor lists shards by it.
+    public static let shardLabel = "modelbridge.rhdh.io/shard-of"
 
     /// `base` first, then `base-1`, `base-2`, … numerically.
     static func shardOrder(_ lhs: String, _ rhs: String) -> Bool {

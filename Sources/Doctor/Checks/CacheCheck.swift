@@ -1,3 +1,4 @@
+import Bridge
 import KubeAPI
 
 /// The cache ConfigMaps (`bac-import-model` and its shards) and their headroom below the API server's 1 MiB limit.

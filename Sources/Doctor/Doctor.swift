@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Bridge
 import KubeAPI
 import Logging
 import RegistryAPI
