@@ -210,13 +210,7 @@ import Testing
         }
         for (endpoint, status) in answers.sorted(by: { $0.key < $1.key }) {
             print("413 drill: \(endpoint) → \(status.map(String.init) ?? "no answer")")
-            let ignoresBodies = endpoint.contains("/remove") || endpoint.contains("/resync")
-            if ignoresBodies {
-                #expect(status == 413, "\(endpoint)")
-
-            } else {
-                #expect(status == 413, "\(endpoint)")
-            }
+            #expect(status == 413, "\(endpoint)")
         }
         #expect(try await fixture.world() == before)
         await fixture.shutdown()

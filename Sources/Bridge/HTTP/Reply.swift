@@ -53,13 +53,29 @@ struct HTTPFailure: Error {
 }
 
 extension Request {
-    /// The body, at most `limit` bytes; a larger one is a 413.
-    mutating func collectedBody(limit: Int) async throws -> ByteBuffer {
+    /// The body, at most the role's cap (``BodyLimitMiddleware``); a larger one is a 413, answered before any of the body
+    /// is read when `Content-Length` already says so. A client waiting for `100 Continue` gets
+    /// it here, when the body is wanted, and not before.
+    mutating func collectedBody(context: BridgeRequestContext) async throws -> ByteBuffer {
+        let limit = context.maximumBodySize
+        if let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw HTTPFailure(.contentTooLarge, "request body is larger than \(limit) bytes")
+        }
+        if headers[.expect]?.lowercased() == "100-continue" {
+            try? await context.channel.triggerUserOutboundEvent(EarlyAnswerHandler.ContinueEvent()).get()
+        }
         do {
             return try await collectBody(upTo: limit)
         } catch let error as NIOTooManyBytesError {
             _ = error
             throw HTTPFailure(.contentTooLarge, "request body is larger than \(limit) bytes")
+        }
+    }
+
+    /// Refuses a query parameter the route does not take (400), instead of ignoring it.
+    func allowQuery(_ names: Set<String>) throws {
+        for (name, _) in uri.queryParameters where !names.contains(String(name)) {
+            throw HTTPFailure(.badRequest, "unknown query parameter '\(name.prefix(100))'")
         }
     }
 

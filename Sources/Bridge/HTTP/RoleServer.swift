@@ -7,7 +7,8 @@ import Synchronization
 import UnixSignals
 
 /// Runs one role's responder on an address until stopped. Binding failures (a busy port)
-/// surface at once as ``RoleServerError`` instead of a retry loop (B32).
+/// surface at once as ``RoleServerError`` instead of a retry loop (B32). An answer sent before
+/// the request's body arrived closes the connection after a bounded drain (``EarlyAnswerHandler``).
 ///
 /// ```swift
 /// let server = RoleServer(name: "location", address: .init(host: "127.0.0.1", port: 0), responder: responder)
@@ -51,6 +52,7 @@ public final class RoleServer<Responder: HTTPResponder>: Sendable where Responde
         let (ready, continuation) = AsyncStream<Int>.makeStream()
         let application = Application(
             responder: responder,
+            server: .http1(configuration: .init(additionalChannelHandlers: [EarlyAnswerHandler()])),
             configuration: ApplicationConfiguration(
                 address: .hostname(address.host, port: address.port), serverName: nil),
             onServerRunning: { channel in

@@ -28,6 +28,8 @@ public struct LocationResponder: HTTPResponder {
     public let maximumBodySize: Int
     let logger: Logger
 
+    private let router: RouterResponder<BridgeRequestContext>
+
     public init(
         index: LocationIndex, guardian: MutationGuard = MutationGuard(), upstreamModelCardCounter: Bool = false,
         maximumBodySize: Int = 4 << 20, logger: Logger = Logger(label: "modelbridge.location")
@@ -37,75 +39,80 @@ public struct LocationResponder: HTTPResponder {
         self.upstreamModelCardCounter = upstreamModelCardCounter
         self.maximumBodySize = maximumBodySize
         self.logger = logger
+        self.router = Self.routes(
+            LocationHandlers(index: index, upstreamModelCardCounter: upstreamModelCardCounter, logger: logger),
+            guardian: guardian, maximumBodySize: maximumBodySize)
     }
 
     public func respond(to request: Request, context: BridgeRequestContext) async throws -> Response {
-        var request = request
-        do {
-            return try await route(&request, context: context)
-        } catch let failure as HTTPFailure {
-            return failure.response
-        }
+        try await router.respond(to: request, context: context)
     }
 
-    func route(_ request: inout Request, context: BridgeRequestContext) async throws -> Response {
-        let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: true)
-        let method = request.method
-        switch (segments.count, segments.first) {
-        case (1, "list"):
-            try expect(method, .get, request)
-            try allowQuery([], request)
+    static func routes(_ handlers: LocationHandlers, guardian: MutationGuard, maximumBodySize: Int) -> RouterResponder<
+        BridgeRequestContext
+    > {
+        let index = handlers.index
+        let routes = RoleRouter(maximumBodySize: maximumBodySize)
+        routes.get("/list") { request, _ in
+            try request.allowQuery([])
             guard let body = index.listBody() else {
                 return Reply.error(.serviceUnavailable, "location has not finished loading from storage yet")
             }
             return Reply.bytes(body, contentType: Reply.jsonType)
-        case (1, "modelcard"):
-            try expect(method, .get, request)
-            try allowQuery(["key"], request)
-            return modelCard(request)
-        case (1, "upsert"):
-            try expect(method, .post, request)
-            try allowQuery(["key"], request)
-            if let refusal = await guardian.refusal(request, remoteAddress: context.remoteAddress) { return refusal }
-            return try await upsert(&request)
-        case (1, "remove"):
-            try expect(method, .delete, request)
-            try allowQuery(["key"], request)
-            if let refusal = await guardian.refusal(request, remoteAddress: context.remoteAddress) { return refusal }
+        }
+        routes.get("/modelcard") { request, _ in
+            try request.allowQuery(["key"])
+            return handlers.modelCard(request)
+        }
+        routes.post("/upsert", guardedBy: guardian) { request, context in
+            try request.allowQuery(["key"])
+            var request = request
+            return try await handlers.upsert(&request, context: context)
+        }
+        routes.delete("/remove", guardedBy: guardian) { request, context in
+            try request.allowQuery(["key"])
             let key = try request.requiredQuery("key")
             // The body is not used, but it is read within the cap: an oversized one is a 413.
-            _ = try await request.collectedBody(limit: maximumBodySize)
+            var request = request
+            _ = try await request.collectedBody(context: context)
             do {
                 let existed = try index.remove(key: key)
-                logger.info("removed document", metadata: ["key": "\(key)", "existed": "\(existed)"])
+                handlers.logger.info("removed document", metadata: ["key": "\(key)", "existed": "\(existed)"])
                 return Reply.json(["removed": existed])
             } catch let error as LocationError {
                 return Reply.error(.badRequest, error.description)
             }
-        case (1, "healthz"):
-            try expect(method, .get, request)
-            return Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType)
-        case (1, "state"):
-            try expect(method, .get, request)
-            try allowQuery([], request)
+        }
+        routes.get("/healthz") { _, _ in
+            Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType)
+        }
+        routes.get("/state") { request, _ in
+            try request.allowQuery([])
             return Reply.json(LocationState(index.snapshot()))
-        case (1, "readyz"):
-            try expect(method, .get, request)
-            return index.isLoaded
+        }
+        routes.get("/readyz") { _, _ in
+            index.isLoaded
                 ? Reply.bytes(ByteBuffer(string: "ready\n"), contentType: Reply.textType)
                 : Reply.error(.serviceUnavailable, "not loaded from storage yet")
-        case (3, _):
-            try expect(method, .get, request)
-            try allowQuery([], request)
-            guard let entry = index.document(segment1: String(segments[0]), segment2: String(segments[1])) else {
+        }
+        routes.get("/:segment1/:segment2/:file") { request, context in
+            try request.allowQuery([])
+            let segment1 = try context.parameters.require("segment1")
+            let segment2 = try context.parameters.require("segment2")
+            guard let entry = index.document(segment1: segment1, segment2: segment2) else {
                 return Reply.error(.notFound, "no document at \(request.uri.path)")
             }
-            return Reply.bytes(
-                entry.body, contentType: index.format == .jsonArray ? Reply.jsonType : Reply.yamlType)
-        default:
-            return Reply.error(.notFound, "no route for \(method) \(request.uri.path)")
+            return Reply.bytes(entry.body, contentType: index.format == .jsonArray ? Reply.jsonType : Reply.yamlType)
         }
+        return routes.build()
     }
+}
+
+/// What location's routes do, apart from routing.
+struct LocationHandlers: Sendable {
+    let index: LocationIndex
+    let upstreamModelCardCounter: Bool
+    let logger: Logger
 
     func modelCard(_ request: Request) -> Response {
         guard let key = request.uri.queryParameters.get("key") else {
@@ -127,9 +134,9 @@ public struct LocationResponder: HTTPResponder {
         }
     }
 
-    func upsert(_ request: inout Request) async throws -> Response {
+    func upsert(_ request: inout Request, context: BridgeRequestContext) async throws -> Response {
         let key = try request.requiredQuery("key")
-        let bytes = try await request.collectedBody(limit: maximumBodySize)
+        let bytes = try await request.collectedBody(context: context)
         let body: UpsertBody
         do {
             body = try JSONDecoder().decode(UpsertBody.self, from: Data(buffer: bytes))
@@ -148,18 +155,6 @@ public struct LocationResponder: HTTPResponder {
             return Reply.json(["outcome": "\(outcome)"], status: outcome == .created ? .created : .ok)
         } catch let error as LocationError {
             return Reply.error(.badRequest, error.description)
-        }
-    }
-
-    func expect(_ method: HTTPRequest.Method, _ allowed: HTTPRequest.Method, _ request: Request) throws {
-        guard method == allowed || (allowed == .get && method == .head) else {
-            throw HTTPFailure(.methodNotAllowed, "\(request.uri.path) accepts \(allowed) only")
-        }
-    }
-
-    func allowQuery(_ names: Set<String>, _ request: Request) throws {
-        for (name, _) in request.uri.queryParameters where !names.contains(String(name)) {
-            throw HTTPFailure(.badRequest, "unknown query parameter '\(name.prefix(100))'")
         }
     }
 }

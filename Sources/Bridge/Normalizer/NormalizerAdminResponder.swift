@@ -18,20 +18,31 @@ public struct NormalizerAdminResponder: HTTPResponder {
     public let metrics: BridgeMetrics
     public let guardian: MutationGuard
 
+    private let router: RouterResponder<BridgeRequestContext>
+
     public init(controller: NormalizerController, metrics: BridgeMetrics, guardian: MutationGuard = MutationGuard()) {
         self.controller = controller
         self.metrics = metrics
         self.guardian = guardian
+        self.router = Self.routes(controller: controller, metrics: metrics, guardian: guardian)
     }
 
     public func respond(to request: Request, context: BridgeRequestContext) async throws -> Response {
-        let path = "/" + request.uri.path.split(separator: "/").joined(separator: "/")
-        switch (request.method, path) {
-        case (.get, "/metrics"):
-            return Reply.bytes(ByteBuffer(string: metrics.render()), contentType: "text/plain; version=0.0.4")
-        case (.get, "/healthz"):
-            return Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType)
-        case (.get, "/readyz"):
+        try await router.respond(to: request, context: context)
+    }
+
+    static func routes(controller: NormalizerController, metrics: BridgeMetrics, guardian: MutationGuard)
+        -> RouterResponder<BridgeRequestContext>
+    {
+        // No route reads a body but /resync, and it uses none: a small cap makes an oversized one a 413.
+        let routes = RoleRouter(maximumBodySize: 4 << 10)
+        routes.get("/metrics") { _, _ in
+            Reply.bytes(ByteBuffer(string: metrics.render()), contentType: "text/plain; version=0.0.4")
+        }
+        routes.get("/healthz") { _, _ in
+            Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType)
+        }
+        routes.get("/readyz") { _, _ in
             // Readiness gates the whole Developer Hub pod, so a registry that is down must not
             // make it unready: ready means "running cycles"; completeness is reported, not gated.
             let snapshot = await controller.snapshot()
@@ -49,30 +60,20 @@ public struct NormalizerAdminResponder: HTTPResponder {
                     + snapshot.incompleteReasons.joined(separator: "; ") + "\n"
             if let reason = snapshot.publishing.reason { detail += "standby: \(reason)\n" }
             return Reply.bytes(ByteBuffer(string: detail), contentType: Reply.textType)
-        case (.post, "/resync"):
-            // No body is used; one is read within a small cap so an oversized one is a 413.
+        }
+        routes.post("/resync", guardedBy: guardian) { request, context in
             var request = request
-            do {
-                _ = try await request.collectedBody(limit: 4 << 10)
-            } catch let failure as HTTPFailure {
-                return failure.response
-            }
-            for (name, _) in request.uri.queryParameters where name != "key" {
-                return Reply.error(.badRequest, "unknown query parameter '\(name.prefix(100))'")
-            }
-            if let refusal = await guardian.refusal(request, remoteAddress: context.remoteAddress) { return refusal }
+            _ = try await request.collectedBody(context: context)
+            try request.allowQuery(["key"])
             let key = request.uri.queryParameters.get("key").map { String($0) }
             if let key, key.isEmpty { return Reply.error(.badRequest, "query parameter 'key' is empty") }
             await controller.requestResync(key: key)
             return Reply.json(["resync": key ?? "all"], status: .accepted)
-        case (.get, "/state"):
-            let snapshot = await controller.snapshot()
-            return Reply.json(AdminState(snapshot))
-        case (_, "/metrics"), (_, "/healthz"), (_, "/readyz"), (_, "/resync"), (_, "/state"):
-            return Reply.error(.methodNotAllowed, "\(request.method) is not allowed on \(path)")
-        default:
-            return Reply.error(.notFound, "no route for \(request.method) \(request.uri.path)")
         }
+        routes.get("/state") { _, _ in
+            Reply.json(AdminState(await controller.snapshot()))
+        }
+        return routes.build()
     }
 }
 

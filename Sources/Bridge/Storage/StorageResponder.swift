@@ -31,6 +31,8 @@ public struct StorageResponder: HTTPResponder {
             maximumBodySize: maximumBodySize, logger: logger)
     }
 
+    private let router: RouterResponder<BridgeRequestContext>
+
     public init(
         service: StorageService, guardian: MutationGuard = MutationGuard(), maximumBodySize: Int = 4 << 20,
         logger: Logger = Logger(label: "modelbridge.storage")
@@ -39,37 +41,38 @@ public struct StorageResponder: HTTPResponder {
         self.guardian = guardian
         self.maximumBodySize = maximumBodySize
         self.logger = logger
+        self.router = Self.routes(StorageHandlers(service: service), guardian: guardian, maximumBodySize: maximumBodySize)
     }
 
     public func respond(to request: Request, context: BridgeRequestContext) async throws -> Response {
-        var request = request
-        do {
-            return try await route(&request, context: context)
-        } catch let failure as HTTPFailure {
-            return failure.response
-        }
+        try await router.respond(to: request, context: context)
     }
 
-    func route(_ request: inout Request, context: BridgeRequestContext) async throws -> Response {
-        let path = "/" + request.uri.path.split(separator: "/").joined(separator: "/")
-        switch (request.method, path) {
-        case (.post, "/upsert"):
-            try allowQuery(["key", "type"], request)
-            if let refusal = await guardian.refusal(request, remoteAddress: context.remoteAddress) { return refusal }
-            return try await upsert(&request)
-        case (.post, "/currentkeyset"):
-            try allowQuery(["key"], request)
-            if let refusal = await guardian.refusal(request, remoteAddress: context.remoteAddress) { return refusal }
-            return try await currentKeySet(&request)
-        case (.get, "/list"):
-            try allowQuery([], request)
+    static func routes(_ handlers: StorageHandlers, guardian: MutationGuard, maximumBodySize: Int) -> RouterResponder<
+        BridgeRequestContext
+    > {
+        let store = handlers.service.store
+        let routes = RoleRouter(maximumBodySize: maximumBodySize)
+        routes.post("/upsert", guardedBy: guardian) { request, context in
+            try request.allowQuery(["key", "type"])
+            var request = request
+            return try await handlers.upsert(&request, context: context)
+        }
+        routes.post("/currentkeyset", guardedBy: guardian) { request, context in
+            try request.allowQuery(["key"])
+            var request = request
+            return try await handlers.currentKeySet(&request, context: context)
+        }
+        routes.get("/list") { request, _ in
+            try request.allowQuery([])
             do {
                 return Reply.json(["keys": try await store.keys()])
             } catch {
                 return Reply.error(.serviceUnavailable, "cannot list the store: \(error)")
             }
-        case (.get, "/fetch"):
-            try allowQuery(["key"], request)
+        }
+        routes.get("/fetch") { request, _ in
+            try request.allowQuery(["key"])
             let key = try request.requiredQuery("key")
             do {
                 guard let entry = try await store.fetch(key: key) else {
@@ -79,22 +82,25 @@ public struct StorageResponder: HTTPResponder {
             } catch {
                 return Reply.error(.serviceUnavailable, "cannot read the store: \(error)")
             }
-        case (.get, "/healthz"), (.get, "/readyz"):
-            return Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType)
-        case (_, "/upsert"), (_, "/currentkeyset"), (_, "/list"), (_, "/fetch"):
-            return Reply.error(.methodNotAllowed, "\(request.method) is not allowed on \(path)")
-        default:
-            return Reply.error(.notFound, "no route for \(request.method) \(request.uri.path)")
         }
+        for probe in ["/healthz", "/readyz"] {
+            routes.get(probe) { _, _ in Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType) }
+        }
+        return routes.build()
     }
+}
 
-    func upsert(_ request: inout Request) async throws -> Response {
+/// What storage-rest's mutating routes do, apart from routing.
+struct StorageHandlers: Sendable {
+    let service: StorageService
+
+    func upsert(_ request: inout Request, context: BridgeRequestContext) async throws -> Response {
         let key = try request.requiredQuery("key")
         let type = request.uri.queryParameters.get("type").map { String($0) } ?? ""
         guard ImportKey(storedKey: key) != nil else {
             return Reply.error(.badRequest, LocationError.badKey(key).description)
         }
-        let bytes = try await request.collectedBody(limit: maximumBodySize)
+        let bytes = try await request.collectedBody(context: context)
         let body: UpsertBody
         do {
             body = try JSONDecoder().decode(UpsertBody.self, from: Data(buffer: bytes))
@@ -113,13 +119,13 @@ public struct StorageResponder: HTTPResponder {
 
     /// The key set comes as `?key=a,b` (upstream) or, for large sets, as a JSON body
     /// `{"keys": [...]}`; with neither, the set is empty and everything stored is removed.
-    func currentKeySet(_ request: inout Request) async throws -> Response {
+    func currentKeySet(_ request: inout Request, context: BridgeRequestContext) async throws -> Response {
         var wanted = Set<String>()
         if let raw = request.uri.queryParameters.get("key") {
             wanted.formUnion(
                 raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
-        let bytes = try await request.collectedBody(limit: maximumBodySize)
+        let bytes = try await request.collectedBody(context: context)
         if bytes.readableBytes > 0 {
             struct KeySetBody: Decodable { var keys: [String] }
             guard let body = try? JSONDecoder().decode(KeySetBody.self, from: Data(buffer: bytes)) else {
@@ -132,12 +138,6 @@ public struct StorageResponder: HTTPResponder {
             return Reply.json(outcome, status: outcome.failed.isEmpty ? .ok : .internalServerError)
         } catch let failure as StorageService.Failure {
             return Reply.error(HTTPResponse.Status(code: failure.status), failure.message)
-        }
-    }
-
-    func allowQuery(_ names: Set<String>, _ request: Request) throws {
-        for (name, _) in request.uri.queryParameters where !names.contains(String(name)) {
-            throw HTTPFailure(.badRequest, "unknown query parameter '\(name.prefix(100))'")
         }
     }
 }
