@@ -53,6 +53,7 @@ let package = Package(
             name: "RegistryAPI",
             dependencies: [
                 "KubeAPI",
+                "WireValues",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
