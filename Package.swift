@@ -28,15 +28,19 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // The one wire vocabulary (JSONValue) every module speaks. A leaf: Foundation only.
+        .target(name: "WireValues"),
+        .testTarget(name: "WireValuesTests", dependencies: ["WireValues"]),
         // The model-catalog document, import keys, Backstage rules and the normalizer. Pure.
         .target(
             name: "CatalogModel",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["WireValues", .product(name: "Yams", package: "Yams")]
         ),
         // Kubernetes REST client: config, typed resources, list/watch/informer, patch/update.
         .target(
             name: "KubeAPI",
             dependencies: [
+                "WireValues",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -49,6 +53,7 @@ let package = Package(
         .target(
             name: "RegistryAPI",
             dependencies: [
+                "WireValues",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -64,6 +69,7 @@ let package = Package(
                 "CatalogModel",
                 "KubeAPI",
                 "RegistryAPI",
+                "WireValues",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,6 +89,7 @@ let package = Package(
                 "Bridge",
                 "KubeAPI",
                 "RegistryAPI",
+                "WireValues",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -12,8 +12,10 @@ public struct OwnerReference: Hashable, Sendable {
     }
 
     static func list(from metadata: JSONValue?) -> [OwnerReference] {
-        (metadata?["ownerReferences"]?.arrayValue ?? []).compactMap { reference in
-            guard let kind = reference["kind"]?.stringValue, let name = reference["name"]?.stringValue else {
+        (metadata?[anyCase: "ownerReferences"]?.arrayValue ?? []).compactMap { reference in
+            guard let kind = reference[anyCase: "kind"]?.scalarString,
+                let name = reference[anyCase: "name"]?.scalarString
+            else {
                 return nil
             }
             return OwnerReference(kind: kind, name: name)
@@ -102,36 +104,37 @@ public struct KServeInferenceService: Hashable, Sendable {
 
     /// Reads a Kubernetes object; `metadata.namespace` and `metadata.name` are required.
     public init(json: JSONValue) throws {
-        let metadata = json["metadata"]
-        let kindName = json["kind"]?.stringValue ?? "InferenceService"
+        let metadata = json[anyCase: "metadata"]
+        let kindName = json[anyCase: "kind"]?.scalarString ?? "InferenceService"
         let kind = ServingKind(rawValue: kindName) ?? .inferenceService
-        guard let namespace = metadata?["namespace"]?.stringValue, !namespace.isEmpty,
-            let name = metadata?["name"]?.stringValue, !name.isEmpty
+        guard let namespace = metadata?[anyCase: "namespace"]?.scalarString, !namespace.isEmpty,
+            let name = metadata?[anyCase: "name"]?.scalarString, !name.isEmpty
         else {
             throw InputError(kind: kindName, reason: "missing metadata.namespace or metadata.name")
         }
-        let model = json["spec"]?["predictor"]?["model"] ?? json["spec"]?["model"]
-        let status = json["status"]
+        let model =
+            json[anyCase: "spec"]?[anyCase: "predictor"]?[anyCase: "model"] ?? json[anyCase: "spec"]?[anyCase: "model"]
+        let status = json[anyCase: "status"]
         var components: [String: ComponentURLs] = [:]
-        for (componentName, value) in status?["components"]?.objectValue ?? [:] {
+        for (componentName, value) in status?[anyCase: "components"]?.objectValue ?? [:] {
             components[componentName] = ComponentURLs(
-                url: value["url"]?.stringValue, restURL: value["restUrl"]?.stringValue,
-                grpcURL: value["grpcUrl"]?.stringValue)
+                url: value[anyCase: "url"]?.scalarString, restURL: value[anyCase: "restUrl"]?.scalarString,
+                grpcURL: value[anyCase: "grpcUrl"]?.scalarString)
         }
         self.init(
             kind: kind, namespace: namespace, name: name,
-            labels: stringMap(metadata?["labels"]), annotations: stringMap(metadata?["annotations"]),
-            storageURI: model?["storageUri"]?.stringValue ?? model?["uri"]?.stringValue,
-            storagePath: model?["storage"]?["path"]?.stringValue,
-            modelFormat: model?["modelFormat"]?["name"]?.stringValue,
-            runtime: model?["runtime"]?.stringValue,
-            statusURL: status?["url"]?.stringValue,
-            addressURL: status?["address"]?["url"]?.stringValue,
-            conditions: (status?["conditions"]?.arrayValue ?? []).compactMap { condition in
-                guard let type = condition["type"]?.stringValue else { return nil }
-                return ServiceCondition(type: type, status: condition["status"]?.stringValue ?? "Unknown")
+            labels: stringMap(metadata?[anyCase: "labels"]), annotations: stringMap(metadata?[anyCase: "annotations"]),
+            storageURI: model?[anyCase: "storageUri"]?.scalarString ?? model?[anyCase: "uri"]?.scalarString,
+            storagePath: model?[anyCase: "storage"]?[anyCase: "path"]?.scalarString,
+            modelFormat: model?[anyCase: "modelFormat"]?[anyCase: "name"]?.scalarString,
+            runtime: model?[anyCase: "runtime"]?.scalarString,
+            statusURL: status?[anyCase: "url"]?.scalarString,
+            addressURL: status?[anyCase: "address"]?[anyCase: "url"]?.scalarString,
+            conditions: (status?[anyCase: "conditions"]?.arrayValue ?? []).compactMap { condition in
+                guard let type = condition[anyCase: "type"]?.scalarString else { return nil }
+                return ServiceCondition(type: type, status: condition[anyCase: "status"]?.scalarString ?? "Unknown")
             },
-            transitionStatus: status?["modelStatus"]?["transitionStatus"]?.stringValue,
+            transitionStatus: status?[anyCase: "modelStatus"]?[anyCase: "transitionStatus"]?.scalarString,
             components: components)
     }
 }
@@ -162,14 +165,16 @@ public struct KubeService: Hashable, Sendable {
 
     /// Reads a Kubernetes object; `metadata.namespace` and `metadata.name` are required.
     public init(json: JSONValue) throws {
-        let metadata = json["metadata"]
-        guard let namespace = metadata?["namespace"]?.stringValue, let name = metadata?["name"]?.stringValue else {
+        let metadata = json[anyCase: "metadata"]
+        guard let namespace = metadata?[anyCase: "namespace"]?.scalarString,
+            let name = metadata?[anyCase: "name"]?.scalarString
+        else {
             throw InputError(kind: "Service", reason: "missing metadata.namespace or metadata.name")
         }
-        let ports = (json["spec"]?["ports"]?.arrayValue ?? []).compactMap { port -> Port? in
-            guard case .number(let number)? = port["port"] else { return nil }
+        let ports = (json[anyCase: "spec"]?[anyCase: "ports"]?.arrayValue ?? []).compactMap { port -> Port? in
+            guard let number = port[anyCase: "port"]?.numberValue else { return nil }
             var target: Int?
-            if case .number(let value)? = port["targetPort"] { target = Int(value) }
+            if let value = port[anyCase: "targetPort"]?.numberValue { target = Int(value) }
             return Port(port: Int(number), targetPort: target)
         }
         self.init(
@@ -191,8 +196,10 @@ public struct KubeServiceAccount: Hashable, Sendable {
 
     /// Reads a Kubernetes object; `metadata.namespace` and `metadata.name` are required.
     public init(json: JSONValue) throws {
-        let metadata = json["metadata"]
-        guard let namespace = metadata?["namespace"]?.stringValue, let name = metadata?["name"]?.stringValue else {
+        let metadata = json[anyCase: "metadata"]
+        guard let namespace = metadata?[anyCase: "namespace"]?.scalarString,
+            let name = metadata?[anyCase: "name"]?.scalarString
+        else {
             throw InputError(kind: "ServiceAccount", reason: "missing metadata.namespace or metadata.name")
         }
         self.init(namespace: namespace, name: name, ownerReferences: OwnerReference.list(from: metadata))
@@ -219,7 +226,7 @@ extension JSONValue {
                         scalar.string.first?.isNumber == true
                             || scalar.string.first == "-"
                     {
-                        self = .number(number)
+                        self = Int64(scalar.string).map(JSONValue.int) ?? .number(number)
                     } else {
                         self = .string(scalar.string)
                     }
@@ -244,7 +251,7 @@ extension JSONValue {
 func stringMap(_ json: JSONValue?) -> [String: String] {
     var result: [String: String] = [:]
     for (key, value) in json?.objectValue ?? [:] {
-        if let text = value.stringValue { result[key] = text }
+        if let text = value.scalarString { result[key] = text }
     }
     return result
 }

@@ -22,8 +22,6 @@ public struct NormalizerSettings: Hashable, Sendable {
         let lifecycle = NameSanitizer.sanitizeName(defaultLifecycle ?? "")
         self.defaultOwner = owner.isEmpty ? NormalizerSettings.fallbackOwner : owner
         self.defaultLifecycle = lifecycle.isEmpty ? NormalizerSettings.fallbackLifecycle : lifecycle
-        var base = modelCardBaseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.modelCardBaseURL = base
+        self.modelCardBaseURL = BaseURL(modelCardBaseURL).text
     }
 }

@@ -32,15 +32,15 @@ public enum PropertyValue: Hashable, Sendable {
     }
 
     init(json: JSONValue) {
-        switch json["metadataType"]?.stringValue {
+        switch json[anyCase: "metadataType"]?.scalarString {
         case "MetadataStringValue":
-            if let value = json["string_value"]?.stringValue { self = .string(value) } else { self = .other }
+            if let value = json[anyCase: "string_value"]?.scalarString { self = .string(value) } else { self = .other }
         case "MetadataIntValue":
-            self = json["int_value"]?.stringValue.map(PropertyValue.int) ?? .other
+            self = json[anyCase: "int_value"]?.scalarString.map(PropertyValue.int) ?? .other
         case "MetadataDoubleValue":
-            if case .number(let value)? = json["double_value"] { self = .double(value) } else { self = .other }
+            if let value = json[anyCase: "double_value"]?.numberValue { self = .double(value) } else { self = .other }
         case "MetadataBoolValue":
-            if case .bool(let value)? = json["bool_value"] { self = .bool(value) } else { self = .other }
+            if case .bool(let value)? = json[anyCase: "bool_value"] { self = .bool(value) } else { self = .other }
         default:
             self = .other
         }
@@ -86,11 +86,11 @@ public struct RegisteredModel: Hashable, Sendable {
         let kind = "RegisteredModel"
         self.id = try requiredString(json, "id", kind: kind)
         self.name = try requiredString(json, "name", kind: kind)
-        self.description = json["description"]?.stringValue
-        self.owner = json["owner"]?.stringValue
-        self.state = json["state"]?.stringValue.flatMap(RegistryState.init(rawValue:))
-        self.customProperties = PropertyValue.properties(from: json["customProperties"])
-        self.lastUpdateTimeSinceEpoch = json["lastUpdateTimeSinceEpoch"]?.stringValue
+        self.description = json[anyCase: "description"]?.scalarString
+        self.owner = json[anyCase: "owner"]?.scalarString
+        self.state = json[anyCase: "state"]?.scalarString.flatMap(RegistryState.init(rawValue:))
+        self.customProperties = PropertyValue.properties(from: json[anyCase: "customProperties"])
+        self.lastUpdateTimeSinceEpoch = json[anyCase: "lastUpdateTimeSinceEpoch"]?.scalarString
     }
 }
 
@@ -125,12 +125,12 @@ public struct ModelVersion: Hashable, Sendable {
         let kind = "ModelVersion"
         self.id = try requiredString(json, "id", kind: kind)
         self.name = try requiredString(json, "name", kind: kind)
-        self.registeredModelId = json["registeredModelId"]?.stringValue
-        self.description = json["description"]?.stringValue
-        self.author = json["author"]?.stringValue
-        self.state = json["state"]?.stringValue.flatMap(RegistryState.init(rawValue:))
-        self.customProperties = PropertyValue.properties(from: json["customProperties"])
-        self.lastUpdateTimeSinceEpoch = json["lastUpdateTimeSinceEpoch"]?.stringValue
+        self.registeredModelId = json[anyCase: "registeredModelId"]?.scalarString
+        self.description = json[anyCase: "description"]?.scalarString
+        self.author = json[anyCase: "author"]?.scalarString
+        self.state = json[anyCase: "state"]?.scalarString.flatMap(RegistryState.init(rawValue:))
+        self.customProperties = PropertyValue.properties(from: json[anyCase: "customProperties"])
+        self.lastUpdateTimeSinceEpoch = json[anyCase: "lastUpdateTimeSinceEpoch"]?.scalarString
     }
 }
 
@@ -167,16 +167,16 @@ public struct ModelArtifact: Hashable, Sendable {
     /// Reads one object of a registry reply; nothing is required.
     public init(json: JSONValue) throws {
         guard json.objectValue != nil else { throw InputError(kind: "ModelArtifact", reason: "not a JSON object") }
-        self.id = json["id"]?.stringValue
-        self.name = json["name"]?.stringValue
-        self.description = json["description"]?.stringValue
-        self.uri = json["uri"]?.stringValue
-        self.modelFormatName = json["modelFormatName"]?.stringValue
-        self.modelSourceClass = json["modelSourceClass"]?.stringValue
-        self.modelSourceGroup = json["modelSourceGroup"]?.stringValue
-        self.modelSourceName = json["modelSourceName"]?.stringValue
-        self.state = json["state"]?.stringValue.flatMap(RegistryState.init(rawValue:))
-        self.customProperties = PropertyValue.properties(from: json["customProperties"])
+        self.id = json[anyCase: "id"]?.scalarString
+        self.name = json[anyCase: "name"]?.scalarString
+        self.description = json[anyCase: "description"]?.scalarString
+        self.uri = json[anyCase: "uri"]?.scalarString
+        self.modelFormatName = json[anyCase: "modelFormatName"]?.scalarString
+        self.modelSourceClass = json[anyCase: "modelSourceClass"]?.scalarString
+        self.modelSourceGroup = json[anyCase: "modelSourceGroup"]?.scalarString
+        self.modelSourceName = json[anyCase: "modelSourceName"]?.scalarString
+        self.state = json[anyCase: "state"]?.scalarString.flatMap(RegistryState.init(rawValue:))
+        self.customProperties = PropertyValue.properties(from: json[anyCase: "customProperties"])
     }
 
     /// The catalog source of the artifact, when all three source fields are non-empty.
@@ -241,11 +241,11 @@ public struct RegistryInferenceService: Hashable, Sendable {
         let kind = "InferenceService"
         self.id = try requiredString(json, "id", kind: kind)
         self.name = try requiredString(json, "name", kind: kind)
-        self.registeredModelId = json["registeredModelId"]?.stringValue
-        self.modelVersionId = json["modelVersionId"]?.stringValue
-        self.servingEnvironmentId = json["servingEnvironmentId"]?.stringValue
-        self.desiredState = json["desiredState"]?.stringValue.flatMap(DesiredState.init(rawValue:))
-        self.runtime = json["runtime"]?.stringValue
+        self.registeredModelId = json[anyCase: "registeredModelId"]?.scalarString
+        self.modelVersionId = json[anyCase: "modelVersionId"]?.scalarString
+        self.servingEnvironmentId = json[anyCase: "servingEnvironmentId"]?.scalarString
+        self.desiredState = json[anyCase: "desiredState"]?.scalarString.flatMap(DesiredState.init(rawValue:))
+        self.runtime = json[anyCase: "runtime"]?.scalarString
     }
 
     /// The KServe object name this record deploys: `runtime`, else the part of `name` before `/`.
@@ -288,7 +288,7 @@ public func decodeRegistryItems<Item>(
     guard root.objectValue != nil else { throw InputError(kind: "list", reason: "reply is not a JSON object") }
     var items: [Item] = []
     var skipped: [InputError] = []
-    for element in root["items"]?.arrayValue ?? [] {
+    for element in root[anyCase: "items"]?.arrayValue ?? [] {
         do {
             items.append(try make(element))
         } catch let error as InputError {
@@ -300,7 +300,7 @@ public func decodeRegistryItems<Item>(
 
 func requiredString(_ json: JSONValue, _ key: String, kind: String) throws -> String {
     guard json.objectValue != nil else { throw InputError(kind: kind, reason: "not a JSON object") }
-    guard let value = json[key]?.stringValue, !value.isEmpty else {
+    guard let value = json[anyCase: key]?.scalarString, !value.isEmpty else {
         throw InputError(kind: kind, reason: "missing or empty \(key)")
     }
     return value

@@ -10,31 +10,32 @@ import NIOCore
 /// `GET /state`. It never fetches documents from location, so Backstage's fetch records stay
 /// Backstage's. Actions go to the normalizer's `POST /resync` and location's `POST /upsert`.
 public struct AttachedConsoleEngine: ConsoleEngine {
-    public let locationURL: String?
-    public let storageURL: String?
-    public let normalizerURL: String?
+    /// location's base URL, without trailing slashes; `nil` when not attached.
+    public var locationURL: String? { locationService?.base.text }
+    /// storage-rest's base URL, without trailing slashes; `nil` when not attached.
+    public var storageURL: String? { storageService?.base.text }
+    /// The normalizer's base URL, without trailing slashes; `nil` when not attached.
+    public var normalizerURL: String? { normalizerService?.base.text }
+    let locationService: ServiceHTTPClient?
+    let storageService: ServiceHTTPClient?
+    let normalizerService: ServiceHTTPClient?
     public let format: NormalizerFormat
     public let readOnly: Bool
     public let interval: Duration
-    let client: HTTPClient
 
     public init(
         locationURL: String?, storageURL: String?, normalizerURL: String?, format: NormalizerFormat = .jsonArray,
         readOnly: Bool, client: HTTPClient, interval: Duration = .seconds(2)
     ) {
-        self.locationURL = locationURL.map(Self.trimmed)
-        self.storageURL = storageURL.map(Self.trimmed)
-        self.normalizerURL = normalizerURL.map(Self.trimmed)
+        func service(_ url: String) -> ServiceHTTPClient {
+            ServiceHTTPClient(baseURL: url, client: client, timeout: .seconds(10))
+        }
+        self.locationService = locationURL.map(service)
+        self.storageService = storageURL.map(service)
+        self.normalizerService = normalizerURL.map(service)
         self.format = format
         self.readOnly = readOnly
-        self.client = client
         self.interval = interval
-    }
-
-    static func trimmed(_ url: String) -> String {
-        var text = url
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
     }
 
     struct LocationStateReply: Decodable {
@@ -77,15 +78,19 @@ public struct AttachedConsoleEngine: ConsoleEngine {
         var notPublishingReason: String?
     }
 
-    func get(_ url: String) async throws -> Data {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Accept", value: "application/json")
-        let response = try await client.execute(request, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 64 << 20)
-        guard response.status.code == 200 else {
-            throw ConsoleEngineError("GET \(url) answered \(response.status.code): \(String(buffer: body).prefix(200))")
+    /// `GET path` of one sidecar; anything but 200 throws.
+    func get(_ service: ServiceHTTPClient, _ path: String, query: [(String, String)] = []) async throws -> Data {
+        let url = service.base.url(path, query: query)
+        let reply: ServiceHTTPReply
+        do {
+            reply = try await service.send(.GET, url)
+        } catch {
+            throw ConsoleEngineError(error.detail)
         }
-        return Data(buffer: body)
+        guard reply.status == 200 else {
+            throw ConsoleEngineError("GET \(url) answered \(reply.status): \(reply.text.prefix(200))")
+        }
+        return reply.body
     }
 
     static let decoder: JSONDecoder = {
@@ -98,12 +103,12 @@ public struct AttachedConsoleEngine: ConsoleEngine {
     public func state() async -> (EngineState, [ComponentStatus]) {
         var components: [ComponentStatus] = []
         var store = StoreContents(shards: [], entries: [:])
-        if let storageURL {
+        if let storageService {
             do {
                 struct Keys: Decodable { var keys: [String] }
-                let keys = try Self.decoder.decode(Keys.self, from: try await get(storageURL + "/list")).keys
+                let keys = try Self.decoder.decode(Keys.self, from: try await get(storageService, "/list")).keys
                 for key in keys {
-                    let data = try await get(storageURL + "/fetch?key=" + key)
+                    let data = try await get(storageService, "/fetch", query: [("key", key)])
                     store.entries[key] = try JSONDecoder().decode(StorageBody.self, from: data)
                 }
                 store.shards = [
@@ -119,10 +124,10 @@ public struct AttachedConsoleEngine: ConsoleEngine {
         var location = LocationSnapshot(
             loaded: false, entries: [], cards: [], lastListFetch: nil, listFetchCount: 0, documentFetches: [:],
             cardFetches: [:], unknownFetches: 0)
-        if let locationURL {
+        if let locationService {
             do {
                 let reply = try Self.decoder.decode(
-                    LocationStateReply.self, from: try await get(locationURL + "/state"))
+                    LocationStateReply.self, from: try await get(locationService, "/state"))
                 let served = Set(reply.uris)
                 var entries: [LocationIndex.Entry] = []
                 var cards: [LocationIndex.Card] = []
@@ -149,10 +154,10 @@ public struct AttachedConsoleEngine: ConsoleEngine {
             }
         }
         var normalizer: NormalizerSnapshot?
-        if let normalizerURL {
+        if let normalizerService {
             do {
                 let reply = try Self.decoder.decode(
-                    NormalizerStateReply.self, from: try await get(normalizerURL + "/state"))
+                    NormalizerStateReply.self, from: try await get(normalizerService, "/state"))
                 normalizer = NormalizerSnapshot(
                     registries: reply.registries.map {
                         RegistryStatus(
@@ -192,44 +197,49 @@ public struct AttachedConsoleEngine: ConsoleEngine {
         return stream
     }
 
-    func post(_ url: String, body: Data?) async throws -> String {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await client.execute(request, timeout: .seconds(10))
-        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-        guard (200..<300).contains(response.status.code) else {
-            throw ConsoleEngineError("POST \(url) answered \(response.status.code): \(text.prefix(200))")
+    /// `POST path` to one sidecar; a status outside 200–299 throws.
+    func post(_ service: ServiceHTTPClient, _ path: String, query: [(String, String)] = [], body: Data?) async throws
+        -> String
+    {
+        let url = service.base.url(path, query: query)
+        let reply: ServiceHTTPReply
+        do {
+            reply = try await service.send(.POST, url, body: body)
+        } catch {
+            throw ConsoleEngineError(error.detail)
         }
-        return text
+        guard (200..<300).contains(reply.status) else {
+            throw ConsoleEngineError("POST \(url) answered \(reply.status): \(reply.text.prefix(200))")
+        }
+        return reply.text
     }
 
     public func resyncAll() async throws -> String {
-        guard let normalizerURL else {
+        guard let normalizerService else {
             throw ConsoleEngineError("not attached to the normalizer (--attach-normalizer)")
         }
-        _ = try await post(normalizerURL + "/resync", body: nil)
+        _ = try await post(normalizerService, "/resync", body: nil)
         return "full resync requested"
     }
 
     public func resync(key: String) async throws -> String {
-        guard let normalizerURL else {
+        guard let normalizerService else {
             throw ConsoleEngineError("not attached to the normalizer (--attach-normalizer)")
         }
-        _ = try await post(normalizerURL + "/resync?key=" + key, body: nil)
+        _ = try await post(normalizerService, "/resync", query: [("key", key)], body: nil)
         return "resync of \(key) requested"
     }
 
     public func repush(key: String) async throws -> String {
-        guard let storageURL, let locationURL else {
+        guard let storageService, let locationService else {
             throw ConsoleEngineError("re-push needs --attach-storage and --attach-location")
         }
-        let entry = try JSONDecoder().decode(StorageBody.self, from: try await get(storageURL + "/fetch?key=" + key))
+        let entry = try JSONDecoder().decode(
+            StorageBody.self, from: try await get(storageService, "/fetch", query: [("key", key)]))
         let body = UpsertBody(
             body: entry.body, lastUpdateTimeSinceEpoch: entry.lastUpdateTimeSinceEpoch,
             modelCardKey: entry.modelCardKey ?? "", modelCard: entry.modelCard ?? "")
-        _ = try await post(locationURL + "/upsert?key=" + key, body: try JSONEncoder().encode(body))
+        _ = try await post(locationService, "/upsert", query: [("key", key)], body: try JSONEncoder().encode(body))
         return "re-pushed \(key) to location"
     }
 }

@@ -196,7 +196,7 @@ struct EngineBench {
         else { throw BenchError("the fake Kubernetes API has no InferenceService kind") }
         for trial in 0..<trials {
             let name = "bench-ready-\(trial)"
-            var object: KubeAPI.JSONValue = [
+            var object: JSONValue = [
                 "apiVersion": .string("\(kind.group)/\(kind.version)"), "kind": .string(kind.kind),
                 "metadata": ["name": .string(name), "namespace": "bench-serving"],
                 "spec": ["predictor": ["model": ["modelFormat": ["name": "onnx"], "storageUri": "s3://bench/model"]]],

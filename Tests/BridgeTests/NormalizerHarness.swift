@@ -112,7 +112,7 @@ final class NormalizerHarness: Sendable {
 
     /// Seeds a KServe InferenceService with a ready status (as the KServe controller would write it).
     func seedReadyInferenceService(namespace: String, name: String, labels: [String: String] = [:]) throws {
-        var labelValues: [String: KubeAPI.JSONValue] = [:]
+        var labelValues: [String: JSONValue] = [:]
         for (key, value) in labels { labelValues[key] = .string(value) }
         try kube.store.seed(
             kind: "serving.kserve.io/v1beta1/inferenceservices",

@@ -21,7 +21,7 @@ import Testing
             ("model-registry/MnistModelVersions.json", ["id", "name", "registeredModelId", "customProperties"]),
             ("model-registry/MnistModelArtifacts.json", ["id", "uri", "artifactType"]),
         ] {
-            let page = try CatalogModel.JSONValue.parse(try UpstreamFixtures.upstream(file))
+            let page = try JSONValue.parse(try UpstreamFixtures.upstream(file))
             let first = try #require(page["items"]?.arrayValue?.first?.objectValue, "\(file) has items")
             for field in fields { #expect(first[field] != nil, "\(file) has \(field)") }
         }
@@ -33,7 +33,7 @@ import Testing
             ("model_versions", ["id", "name", "state", "registeredModelId", "customProperties", "author"]),
             ("artifacts", ["uri", "name", "artifactType", "modelFormatName", "customProperties"]),
         ]
-        let wrongValues: [CatalogModel.JSONValue] = [
+        let wrongValues: [JSONValue] = [
             .number(42), .bool(true), .array([.string("x")]), .object(["nested": .string("x")]),
         ]
         var result: [(String, ObjectMutation)] = []
@@ -82,7 +82,7 @@ import Testing
             let victim = "victim-\(round)"
             let (victimModel, victimVersion) = try harness.register(victim)
             try harness.register("fresh-\(round)")
-            let matches: @Sendable (CatalogModel.JSONValue) -> Bool
+            let matches: @Sendable (JSONValue) -> Bool
             switch collection {
             case "registered_models": matches = { $0["id"]?.stringValue == victimModel }
             case "model_versions": matches = { $0["id"]?.stringValue == victimVersion }
@@ -160,10 +160,10 @@ import Testing
             await harness.cycle()
             #expect(harness.servedNames() == ["team-steady"])
             let damaged = mutation.apply(
-                to: try CatalogModel.JSONValue.parse(
+                to: try JSONValue.parse(
                     JSONEncoder().encode(DrillHarness.readyInferenceService(namespace: "team", name: "bad"))))
             try harness.seedInferenceService(
-                try JSONDecoder().decode(KubeAPI.JSONValue.self, from: JSONEncoder().encode(damaged)))
+                try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(damaged)))
             try harness.seedInferenceService(DrillHarness.readyInferenceService(namespace: "team", name: "fresh"))
             let seen =
                 (try? await poll(until: "the informer sees fresh", timeout: .seconds(2)) {
@@ -202,10 +202,10 @@ import Testing
         }
         var damaged = DrillHarness.readyInferenceService(namespace: "team", name: "bad")
         damaged = try JSONDecoder().decode(
-            KubeAPI.JSONValue.self,
+            JSONValue.self,
             from: JSONEncoder().encode(
                 ObjectMutation.wrongType("status.conditions", .string("Ready")).apply(
-                    to: try CatalogModel.JSONValue.parse(JSONEncoder().encode(damaged)))))
+                    to: try JSONValue.parse(JSONEncoder().encode(damaged)))))
         try harness.seedInferenceService(damaged)
         try harness.seedInferenceService(DrillHarness.readyInferenceService(namespace: "team", name: "fresh"))
         _ = try? await harness.client.delete(KubeAPI.InferenceService.self, name: "bad", namespace: "team")

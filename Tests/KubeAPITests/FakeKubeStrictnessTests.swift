@@ -11,7 +11,7 @@ import Testing
 @Suite struct FakeKubeStrictnessTests {
     struct Answer {
         var code: Int
-        var json: KubeAPI.JSONValue
+        var json: JSONValue
         var status: KubeStatus? { try? json.decode(as: KubeStatus.self) }
         var message: String { json["message"]?.stringValue ?? "" }
         var causes: [KubeStatus.Cause] { status?.details?.causes ?? [] }
@@ -29,11 +29,11 @@ import Testing
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 8 << 20)
-        let json = (try? KubeJSON.decoder.decode(KubeAPI.JSONValue.self, from: Data(bytes.readableBytesView))) ?? .null
+        let json = (try? KubeJSON.decoder.decode(JSONValue.self, from: Data(bytes.readableBytesView))) ?? .null
         return Answer(code: Int(response.status.code), json: json)
     }
 
-    func json(_ value: KubeAPI.JSONValue) throws -> String {
+    func json(_ value: JSONValue) throws -> String {
         String(decoding: try KubeJSON.encoder.encode(value), as: UTF8.self)
     }
 
@@ -394,7 +394,7 @@ import Testing
             let created = try await send(server, .POST, routes, route)
             #expect(created.code == 201 && created.json["status"] == nil, "create drops the status")
             let version = created.json["metadata"]?["resourceVersion"]?.stringValue ?? ""
-            var replaced = try KubeJSON.decoder.decode(KubeAPI.JSONValue.self, from: Data(route.utf8))
+            var replaced = try KubeJSON.decoder.decode(JSONValue.self, from: Data(route.utf8))
             replaced["metadata"]?["resourceVersion"] = .string(version)
             let put = try await send(server, .PUT, routes + "/r", try json(replaced))
             #expect(put.code == 200 && put.json["status"] == nil, "a main-resource PUT ignores the status")

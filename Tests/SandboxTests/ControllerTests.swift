@@ -20,14 +20,14 @@ import Testing
         return try await body()
     }
 
-    func object(_ store: FakeKubeStore, _ kindID: String, _ namespace: String, _ name: String) -> KubeAPI.JSONValue? {
+    func object(_ store: FakeKubeStore, _ kindID: String, _ namespace: String, _ name: String) -> JSONValue? {
         guard let kind = store.kind(id: kindID) else { return nil }
         return try? store.get(kind, namespace: namespace, name: name)
     }
 
-    func readiness(_ object: KubeAPI.JSONValue?) -> KServeInferenceService? {
+    func readiness(_ object: JSONValue?) -> KServeInferenceService? {
         guard let object, let data = try? KubeJSON.encoder.encode(object),
-            let json = try? CatalogModel.JSONValue.parse(data)
+            let json = try? JSONValue.parse(data)
         else { return nil }
         return try? KServeInferenceService(json: json)
     }

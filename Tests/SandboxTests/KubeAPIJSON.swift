@@ -1,4 +1,4 @@
 import KubeAPI
 
 /// The JSON value type the sandbox's mapper reads (KubeAPI's, not CatalogModel's).
-typealias KubeAPIJSON = KubeAPI.JSONValue
+typealias KubeAPIJSON = JSONValue

@@ -28,7 +28,7 @@ import Testing
         }
     }
 
-    func objects(_ platform: SandboxPlatform, _ kindID: String) throws -> [KubeAPI.JSONValue] {
+    func objects(_ platform: SandboxPlatform, _ kindID: String) throws -> [JSONValue] {
         let store = platform.kubernetes.store
         return try store.list(
             store.kind(id: kindID)!, namespace: nil, labels: FakeKubeSelector(), fields: FakeKubeSelector(), limit: nil,

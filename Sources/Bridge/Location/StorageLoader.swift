@@ -3,61 +3,56 @@ import CatalogModel
 import Foundation
 import Logging
 import NIOCore
+import WireValues
 
 /// Reads what storage-rest holds: `GET /list`, then `GET /fetch?key=` for each key.
 public struct StorageClient: Sendable {
-    public let baseURL: String
-    let client: HTTPClient
-    let timeout: TimeAmount
+    /// storage-rest's base URL, without trailing slashes.
+    public var baseURL: String { http.base.text }
+    let http: ServiceHTTPClient
 
     public init(baseURL: String, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.baseURL = base
-        self.client = client
-        self.timeout = timeout
+        self.http = ServiceHTTPClient(baseURL: baseURL, client: client, timeout: timeout)
     }
 
     /// Every stored key.
     public func keys() async throws -> [String] {
         struct Keys: Decodable { var keys: [String]? }
-        let data = try await get("/list")
+        let reply = try await get(http.base.url("/list"))
         do {
-            return try JSONDecoder().decode(Keys.self, from: data).keys ?? []
+            return try reply.decode(Keys.self).keys ?? []
         } catch {
-            throw StorageClientError(url: baseURL + "/list", status: 200, message: "reply is not {\"keys\": [...]}")
+            throw StorageClientError(url: reply.url, status: 200, message: "reply is not {\"keys\": [...]}")
         }
     }
 
     /// One stored entry, or `nil` when storage no longer has it.
     public func fetch(key: String) async throws -> StorageBody? {
-        let path = "/fetch?key=" + QueryEncoding.encode(key)
+        let reply: ServiceHTTPReply
         do {
-            return try JSONDecoder().decode(StorageBody.self, from: try await get(path))
-        } catch let error as StorageClientError where error.status == 404 {
+            reply = try await get(http.base.url("/fetch", query: [("key", key)]))
+        } catch let error where error.status == 404 {
             return nil
-        } catch let error as StorageClientError {
-            throw error
+        }
+        do {
+            return try reply.decode(StorageBody.self)
         } catch {
-            throw StorageClientError(url: baseURL + path, status: 200, message: "reply is not a stored entry")
+            throw StorageClientError(url: reply.url, status: 200, message: "reply is not a stored entry")
         }
     }
 
-    func get(_ path: String) async throws -> Data {
-        let request = HTTPClientRequest(url: baseURL + path)
-        let response: HTTPClientResponse
+    /// `GET url`; anything but 200 throws.
+    func get(_ url: String) async throws(StorageClientError) -> ServiceHTTPReply {
+        let reply: ServiceHTTPReply
         do {
-            response = try await client.execute(request, timeout: timeout)
+            reply = try await http.send(.GET, url)
         } catch {
-            throw StorageClientError(url: baseURL + path, status: nil, message: "\(error)")
+            throw StorageClientError(url: url, status: nil, message: error.detail)
         }
-        let body = try await response.body.collect(upTo: 64 << 20)
-        guard response.status.code == 200 else {
-            throw StorageClientError(
-                url: baseURL + path, status: Int(response.status.code),
-                message: String(String(buffer: body).prefix(300)))
+        guard reply.status == 200 else {
+            throw StorageClientError(url: url, status: reply.status, message: String(reply.text.prefix(300)))
         }
-        return Data(buffer: body)
+        return reply
     }
 }
 

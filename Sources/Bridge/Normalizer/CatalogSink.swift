@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CatalogModel
 import Foundation
 import NIOCore
+import WireValues
 
 /// Where the normalizer sends documents and key sets: storage-rest over HTTP (`STORAGE_URL`)
 /// or the storage service in the same process.
@@ -35,54 +36,42 @@ public struct InProcessCatalogSink: CatalogSink {
 
 /// storage-rest over HTTP.
 public struct HTTPCatalogSink: CatalogSink {
-    public let baseURL: String
-    let client: HTTPClient
-    let token: String?
-    let timeout: TimeAmount
+    /// storage-rest's base URL, without trailing slashes.
+    public var baseURL: String { http.base.text }
+    let http: ServiceHTTPClient
 
     public init(baseURL: String, client: HTTPClient, token: String? = nil, timeout: TimeAmount = .seconds(30)) {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.baseURL = base
-        self.client = client
-        self.token = token
-        self.timeout = timeout
+        self.http = ServiceHTTPClient(
+            baseURL: baseURL, client: client, token: token, timeout: timeout, maxBodyBytes: 1 << 20)
     }
 
     public func upsert(key: String, type: ReconcilerType, body: UpsertBody) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        try await post(
-            "/upsert?key=\(QueryEncoding.encode(key))&type=\(type.rawValue)", body: try encoder.encode(body))
+        try await post("/upsert", query: [("key", key), ("type", type.rawValue)], body: try encoder.encode(body))
     }
 
     /// Small sets go in the query, as upstream; large ones in a JSON body (URLs have limits).
     public func postKeySet(_ keys: Set<String>) async throws {
         let joined = keys.sorted().joined(separator: ",")
         if joined.utf8.count < 4000 {
-            try await post("/currentkeyset?key=\(QueryEncoding.encode(joined))", body: nil)
+            try await post("/currentkeyset", query: [("key", joined)], body: nil)
         } else {
             try await post("/currentkeyset", body: try JSONEncoder().encode(["keys": keys.sorted()]))
         }
     }
 
-    func post(_ path: String, body: Data?) async throws {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response: HTTPClientResponse
+    func post(_ path: String, query: [(String, String)] = [], body: Data?) async throws {
         do {
-            response = try await client.execute(request, timeout: timeout)
+            _ = try await http.sendExpectingSuccess(.POST, http.base.url(path, query: query), body: body)
+        } catch .transport(_, let message) {
+            throw StorageService.Failure(status: 0, message: "cannot reach storage-rest at \(baseURL): \(message)")
         } catch {
-            throw StorageService.Failure(status: 0, message: "cannot reach storage-rest at \(baseURL): \(error)")
-        }
-        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-        guard (200..<300).contains(response.status.code) else {
+            let target = query.isEmpty ? path : path + "?" + PercentEncoding.query(query)
             throw StorageService.Failure(
-                status: Int(response.status.code),
-                message: "storage-rest answered \(response.status.code) to \(path.prefix(60)): \(text.prefix(300))")
+                status: error.status ?? 0,
+                message:
+                    "storage-rest answered \(error.status ?? 0) to \(target.prefix(60)): \(error.detail.prefix(300))")
         }
     }
 }

@@ -98,7 +98,7 @@ public final class ClusterSource: Sendable {
     func convert<Object: KubeResource>(_ object: Object) -> KServeInferenceService? {
         do {
             let data = try KubeJSON.encoder.encode(object)
-            return try KServeInferenceService(json: CatalogModel.JSONValue.parse(data))
+            return try KServeInferenceService(json: JSONValue.parse(data))
         } catch {
             logger.warning(
                 "skipping an inference service that cannot be read",
@@ -140,10 +140,10 @@ public final class ClusterSource: Sendable {
         return ClusterView(inferenceServices: inferenceServices, services: allServices, serviceAccounts: allAccounts)
     }
 
-    func convertPlain<Object: KubeResource, Result>(_ object: Object, _ make: (CatalogModel.JSONValue) throws -> Result)
+    func convertPlain<Object: KubeResource, Result>(_ object: Object, _ make: (JSONValue) throws -> Result)
         -> Result?
     {
-        guard let data = try? KubeJSON.encoder.encode(object), let json = try? CatalogModel.JSONValue.parse(data) else {
+        guard let data = try? KubeJSON.encoder.encode(object), let json = try? JSONValue.parse(data) else {
             return nil
         }
         return try? make(json)

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import WireValues
 
 /// Push mode (`PUSH_TO_RHDH=true`): registers each document as a Backstage catalog Location
 /// (`POST /api/catalog/locations`) and deletes it when the document goes. Off by default; the
@@ -21,7 +22,7 @@ public final class BackstagePusher: Sendable {
     let fileName: String
     let resolver: Resolver
     let logger: Logger
-    private let resolved = Mutex<String?>(nil)
+    private let resolved = Mutex<ServiceHTTPClient?>(nil)
 
     public init(
         client: HTTPClient, token: String?, bridgeURL: String, fileName: String, resolver: @escaping Resolver,
@@ -29,9 +30,7 @@ public final class BackstagePusher: Sendable {
     ) {
         self.client = client
         self.token = token
-        var base = bridgeURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.bridgeURL = base
+        self.bridgeURL = BaseURL(bridgeURL).text
         self.fileName = fileName
         self.resolver = resolver
         self.logger = logger
@@ -43,25 +42,29 @@ public final class BackstagePusher: Sendable {
         public var target: String
     }
 
-    func catalogBase() async -> String? {
+    /// Backstage's catalog API (`…/api/catalog`), once its URL is known.
+    func catalogBase() async -> ServiceHTTPClient? {
         if let known = resolved.withLock({ $0 }) { return known }
-        guard var found = await resolver() else { return nil }
-        while found.hasSuffix("/") { found.removeLast() }
-        let base = found + "/api/catalog"
-        resolved.withLock { $0 = base }
-        logger.info("Backstage found", metadata: ["url": "\(found)"])
-        return base
+        guard let found = await resolver() else { return nil }
+        let backstage = BaseURL(found)
+        let catalog = ServiceHTTPClient(
+            baseURL: backstage.url("/api/catalog"), client: client, token: token, timeout: .seconds(15),
+            maxBodyBytes: 4 << 20)
+        resolved.withLock { $0 = catalog }
+        logger.info("Backstage found", metadata: ["url": "\(backstage)"])
+        return catalog
     }
 
     /// Makes sure Backstage has a location for the document at `uri`; returns the location to
     /// record, or `nil` when Backstage is not known yet (the push is skipped and retried later).
     public func ensureLocation(uri: String, existing: Location?) async throws -> Location? {
-        guard let base = await catalogBase() else {
+        guard let catalog = await catalogBase() else {
             logger.warning("PUSH_TO_RHDH is on but Backstage's URL is unknown (set BKSTG_URL); skipping the push")
             return nil
         }
         if let existing {
-            let (status, _) = try await send(.GET, base + "/locations/" + QueryEncoding.encode(existing.id), body: nil)
+            let (status, _) = try await send(
+                .GET, catalog.base.url(segments: ["locations", existing.id]), with: catalog)
             if status == 200 { return existing }
             if status != 404 {
                 throw StorageService.Failure(
@@ -72,7 +75,7 @@ public final class BackstagePusher: Sendable {
         let target = bridgeURL + uri
         let type = target.contains("github") ? "url" : "rhdh-rhoai-bridge"
         let payload = try JSONSerialization.data(withJSONObject: ["target": target, "type": type])
-        let (status, body) = try await send(.POST, base + "/locations", body: payload)
+        let (status, body) = try await send(.POST, catalog.base.url("/locations"), body: payload, with: catalog)
         guard status == 200 || status == 201 else {
             throw StorageService.Failure(
                 status: 502, message: "Backstage refused the location for \(uri): HTTP \(status)")
@@ -90,29 +93,24 @@ public final class BackstagePusher: Sendable {
 
     /// Deletes a location; a location Backstage no longer has counts as deleted.
     public func deleteLocation(id: String) async throws {
-        guard let base = await catalogBase() else {
+        guard let catalog = await catalogBase() else {
             throw StorageService.Failure(
                 status: 503, message: "Backstage's URL is unknown; cannot delete location \(id)")
         }
-        let (status, _) = try await send(.DELETE, base + "/locations/" + QueryEncoding.encode(id), body: nil)
+        let (status, _) = try await send(.DELETE, catalog.base.url(segments: ["locations", id]), with: catalog)
         guard [200, 204, 404].contains(status) else {
             throw StorageService.Failure(status: 502, message: "Backstage answered \(status) deleting location \(id)")
         }
     }
 
-    func send(_ method: HTTPMethod, _ url: String, body: Data?) async throws -> (Int, Data) {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        request.headers.add(name: "Accept", value: "application/json")
-        if body != nil { request.headers.add(name: "Content-Type", value: "application/json") }
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+    func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, with backstage: ServiceHTTPClient) async throws
+        -> (Int, Data)
+    {
         do {
-            let response = try await client.execute(request, timeout: .seconds(15))
-            let bytes = try await response.body.collect(upTo: 4 << 20)
-            return (Int(response.status.code), Data(buffer: bytes))
+            let reply = try await backstage.send(method, url, body: body)
+            return (reply.status, reply.body)
         } catch {
-            throw StorageService.Failure(status: 502, message: "cannot reach Backstage at \(url): \(error)")
+            throw StorageService.Failure(status: 502, message: "cannot reach Backstage at \(url): \(error.detail)")
         }
     }
 }

@@ -248,11 +248,11 @@ public actor ConfigMapCatalogStore: CatalogStore {
     private func flush() async {
         while let shard = pending.keys.sorted(by: Self.shardOrder).first {
             let writes = pending.removeValue(forKey: shard) ?? [:]
-            var members: [String: KubeAPI.JSONValue] = [:]
+            var members: [String: JSONValue] = [:]
             for (key, write) in writes {
                 members[key] = write.value.map { .string($0.base64EncodedString()) } ?? .null
             }
-            let patch: KubeAPI.JSONValue = .object(["binaryData": .object(members)])
+            let patch: JSONValue = .object(["binaryData": .object(members)])
             do {
                 try await client.mergePatch(ConfigMap.self, name: shard, namespace: namespace, patch: patch)
                 statistics.patches += 1

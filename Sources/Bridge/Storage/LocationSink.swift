@@ -3,6 +3,7 @@ import CatalogModel
 import Foundation
 import NIOCore
 import NIOHTTP1
+import WireValues
 
 /// Where storage-rest pushes documents: `location`, over HTTP or in the same process.
 public protocol LocationSink: Sendable {
@@ -39,18 +40,13 @@ public struct InProcessLocationSink: LocationSink {
 
 /// `location` over HTTP (`BRIDGE_URL`), as the separate sidecars run.
 public struct HTTPLocationSink: LocationSink {
-    public let baseURL: String
-    let client: HTTPClient
-    let token: String?
-    let timeout: TimeAmount
+    /// location's base URL, without trailing slashes.
+    public var baseURL: String { http.base.text }
+    let http: ServiceHTTPClient
 
     public init(baseURL: String, client: HTTPClient, token: String? = nil, timeout: TimeAmount = .seconds(10)) {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.baseURL = base
-        self.client = client
-        self.token = token
-        self.timeout = timeout
+        self.http = ServiceHTTPClient(
+            baseURL: baseURL, client: client, token: token, timeout: timeout, maxBodyBytes: 64 << 10)
     }
 
     public func upsert(key: String, body: UpsertBody) async throws {
@@ -64,22 +60,13 @@ public struct HTTPLocationSink: LocationSink {
     }
 
     func send(_ method: HTTPMethod, path: String, key: String, body: Data?, operation: String) async throws {
-        var request = HTTPClientRequest(url: baseURL + path + "?key=" + QueryEncoding.encode(key))
-        request.method = method
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: timeout)
+            _ = try await http.sendExpectingSuccess(method, http.base.url(path, query: [("key", key)]), body: body)
+        } catch .transport(_, let message) {
+            throw LocationSinkError(
+                operation: operation, key: key, status: nil, message: "cannot reach location at \(baseURL): \(message)")
         } catch {
-            throw LocationSinkError(
-                operation: operation, key: key, status: nil, message: "cannot reach location at \(baseURL): \(error)")
-        }
-        let text = String(buffer: try await response.body.collect(upTo: 64 << 10))
-        guard (200..<300).contains(response.status.code) else {
-            throw LocationSinkError(
-                operation: operation, key: key, status: Int(response.status.code), message: String(text.prefix(500)))
+            throw LocationSinkError(operation: operation, key: key, status: error.status, message: error.detail)
         }
     }
 }
@@ -100,18 +87,5 @@ public struct LocationSinkError: Error, CustomStringConvertible {
 
     public var description: String {
         "location \(operation) of \(key) failed" + (status.map { " with HTTP \($0)" } ?? "") + ": \(message)"
-    }
-}
-
-/// Percent-encoding for query values.
-enum QueryEncoding {
-    static let allowed: CharacterSet = {
-        var set = CharacterSet.alphanumerics
-        set.insert(charactersIn: "-._~")
-        return set
-    }()
-
-    static func encode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 }

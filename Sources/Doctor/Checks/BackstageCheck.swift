@@ -1,4 +1,5 @@
 import RegistryAPI
+import WireValues
 
 /// In push mode (`PUSH_TO_RHDH=true`) storage-rest registers locations in Developer Hub: is its URL known, is
 /// there a token, and does the catalog API accept it?
@@ -43,9 +44,7 @@ public enum BackstageCheck {
                     storage-rest container as RHDH_TOKEN.
                     """)
         }
-        var trimmed = base
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        let url = trimmed + "/api/catalog/locations"
+        let url = BaseURL(base).url("/api/catalog/locations")
         switch await probe.get(url, bearer: token) {
         case .answered(let status, _) where (200..<300).contains(status):
             return DoctorFinding(check: check, result: .ok, detail: "\(url) accepts RHDH_TOKEN")

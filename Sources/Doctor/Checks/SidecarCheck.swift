@@ -1,3 +1,5 @@
+import WireValues
+
 /// Asks each sidecar's `/readyz` on its port (loopback in the pod; `--location-url` and friends elsewhere).
 public enum SidecarCheck {
     public static func run(settings: DoctorSettings, probe: any HTTPProbe) async -> [DoctorFinding] {
@@ -11,9 +13,8 @@ public enum SidecarCheck {
                         detail: "not in the Developer Hub pod (POD_IP unset); pass --\(flag(target.sidecar)) to check"))
                 continue
             }
-            var base = target.baseURL
-            while base.hasSuffix("/") { base.removeLast() }
-            let url = base + "/readyz"
+            let base = BaseURL(target.baseURL)
+            let url = base.url("/readyz")
             switch await probe.get(url, bearer: nil) {
             case .answered(200, _):
                 findings.append(DoctorFinding(check: check, result: .ok, detail: "\(url) ready"))

@@ -34,8 +34,7 @@ public final class KubeClient: Sendable {
         self.logger = logger
         self.tokens = BearerTokenProvider(
             credentials: config.credentials, refreshInterval: options.tokenRefreshInterval)
-        var base = config.server
-        while base.hasSuffix("/") { base.removeLast() }
+        var base = BaseURL(config.server).text
         if !base.hasPrefix("http://") && !base.hasPrefix("https://") { base = "https://\(base)" }
         self.baseURL = base
 

@@ -1,3 +1,5 @@
+import WireValues
+
 /// Reads the model catalog (REST `v1alpha1`), mainly the model card (`readme`) of the catalog
 /// model a registry artifact came from.
 ///
@@ -33,9 +35,9 @@ public final class CatalogClient: Sendable {
     /// name may contain `/` (catalog names look like `org/model`): it is sent as path
     /// separators, every other reserved character percent-encoded.
     public func model(sourceId: String, name: String) async throws -> CatalogModelEntry? {
-        let path = "/sources/\(URLComposer.encode(sourceId))/models/\(URLComposer.encode(name, keepSlash: true))"
+        let path = "/sources/\(PercentEncoding.segment(sourceId))/models/\(PercentEncoding.path(name))"
         do {
-            return try await reader.fetch(CatalogModelEntry.self, url: URLComposer.url(base: baseURL, path: path))
+            return try await reader.fetch(CatalogModelEntry.self, url: BaseURL(baseURL).url(path))
         } catch let error as RegistryError where error.isNotFound {
             return nil
         }
@@ -44,8 +46,8 @@ public final class CatalogClient: Sendable {
     /// The newest model of a source (`GET /models?source=&pageSize=1&orderBy=LAST_UPDATE_TIME&sortOrder=DESC`):
     /// one request that tells whether any model card of that source may have changed.
     public func watermark(sourceId: String) async throws -> CollectionWatermark {
-        let url = URLComposer.url(
-            base: baseURL, path: "/models",
+        let url = BaseURL(baseURL).url(
+            "/models",
             query: [
                 ("source", sourceId), ("pageSize", "1"), ("orderBy", "LAST_UPDATE_TIME"), ("sortOrder", "DESC"),
             ])
@@ -82,7 +84,7 @@ public final class CatalogClient: Sendable {
     /// The artifacts of a catalog model (`GET /sources/{id}/models/{name}/artifacts`; the name is
     /// one path segment here, so `/` is encoded).
     public func modelArtifacts(sourceId: String, name: String) async throws -> [CatalogModelArtifact] {
-        let path = "/sources/\(URLComposer.encode(sourceId))/models/\(URLComposer.encode(name))/artifacts"
+        let path = "/sources/\(PercentEncoding.segment(sourceId))/models/\(PercentEncoding.segment(name))/artifacts"
         let read: DecodedList<CatalogModelArtifact> = try await reader.listAll(
             base: baseURL, path: path, query: [("orderBy", "ID"), ("sortOrder", "ASC")], pageSize: pageSize
         )

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import WireValues
 
 /// GET-and-decode with the error rules every registry and catalog call shares, and the paging
 /// loop. A failure on any page fails the whole read; an item that does not decode does not (it
@@ -54,7 +55,7 @@ struct JSONReader: Sendable {
             if !token.isEmpty {
                 parameters.append(("nextPageToken", token))
             }
-            let url = URLComposer.url(base: base, path: path, query: parameters)
+            let url = BaseURL(base).url(path, query: parameters)
             let page: ListPage<Item>
             do {
                 page = try await fetch(ListPage<Item>.self, url: url) ?? .empty

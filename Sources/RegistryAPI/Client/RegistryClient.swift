@@ -1,4 +1,5 @@
 import Synchronization
+import WireValues
 
 /// Whether a registry honours `filterQuery` (RHOAI 2.24+), as learnt from its answers.
 public enum FilterQuerySupport: String, Sendable, Hashable {
@@ -123,7 +124,7 @@ public final class RegistryClient: Sendable {
     /// The model artifacts of one version that decode (doc artifacts left out), and every
     /// artifact of it that does not (whether it was a doc artifact cannot be told).
     public func artifactList(ofVersion versionId: String) async throws -> DecodedList<ModelArtifact> {
-        let path = "/model_versions/\(URLComposer.encode(versionId))/artifacts"
+        let path = "/model_versions/\(PercentEncoding.segment(versionId))/artifacts"
         var read: DecodedList<ModelArtifact> = try await reader.listAll(
             base: baseURL, path: path, query: Self.byId, pageSize: pageSize
         )
@@ -133,7 +134,7 @@ public final class RegistryClient: Sendable {
 
     /// The versions of one model (`GET /registered_models/{id}/versions`).
     public func versions(ofModel modelId: String) async throws -> [ModelVersion] {
-        let path = "/registered_models/\(URLComposer.encode(modelId))/versions"
+        let path = "/registered_models/\(PercentEncoding.segment(modelId))/versions"
         let read: DecodedList<ModelVersion> = try await reader.listAll(
             base: baseURL, path: path, query: Self.byId, pageSize: pageSize)
         return try read.strict(registry: key)
@@ -141,27 +142,27 @@ public final class RegistryClient: Sendable {
 
     /// `GET /registered_models/{id}`. A missing model throws a ``RegistryError`` with status 404.
     public func registeredModel(id: String) async throws -> RegisteredModel {
-        try await single(RegisteredModel.self, path: "/registered_models/\(URLComposer.encode(id))")
+        try await single(RegisteredModel.self, path: "/registered_models/\(PercentEncoding.segment(id))")
     }
 
     /// `GET /model_versions/{id}`.
     public func modelVersion(id: String) async throws -> ModelVersion {
-        try await single(ModelVersion.self, path: "/model_versions/\(URLComposer.encode(id))")
+        try await single(ModelVersion.self, path: "/model_versions/\(PercentEncoding.segment(id))")
     }
 
     /// `GET /model_artifacts/{id}`.
     public func modelArtifact(id: String) async throws -> ModelArtifact {
-        try await single(ModelArtifact.self, path: "/model_artifacts/\(URLComposer.encode(id))")
+        try await single(ModelArtifact.self, path: "/model_artifacts/\(PercentEncoding.segment(id))")
     }
 
     /// `GET /inference_services/{id}`.
     public func inferenceService(id: String) async throws -> InferenceService {
-        try await single(InferenceService.self, path: "/inference_services/\(URLComposer.encode(id))")
+        try await single(InferenceService.self, path: "/inference_services/\(PercentEncoding.segment(id))")
     }
 
     /// `GET /serving_environments/{id}`.
     public func servingEnvironment(id: String) async throws -> ServingEnvironment {
-        try await single(ServingEnvironment.self, path: "/serving_environments/\(URLComposer.encode(id))")
+        try await single(ServingEnvironment.self, path: "/serving_environments/\(PercentEncoding.segment(id))")
     }
 
     // MARK: Change probe
@@ -184,8 +185,8 @@ public final class RegistryClient: Sendable {
 
     /// The newest entry of one collection.
     public func watermark(of collection: RegistryCollection) async throws -> CollectionWatermark {
-        let url = URLComposer.url(
-            base: baseURL, path: collection.path,
+        let url = BaseURL(baseURL).url(
+            collection.path,
             query: [("pageSize", "1"), ("orderBy", "LAST_UPDATE_TIME"), ("sortOrder", "DESC")]
         )
         let page = try await reader.fetch(ListPage<ProbeItem>.self, url: url) ?? .empty
@@ -202,7 +203,7 @@ public final class RegistryClient: Sendable {
     private static let byId: [(String, String)] = [("orderBy", "ID"), ("sortOrder", "ASC")]
 
     private func single<T: Decodable>(_ type: T.Type, path: String) async throws -> T {
-        let url = URLComposer.url(base: baseURL, path: path)
+        let url = BaseURL(baseURL).url(path)
         guard let value = try await reader.fetch(type, url: url) else {
             throw RegistryError(
                 registry: key, url: url, status: 200, reason: .undecodable("empty body where an entity was expected")

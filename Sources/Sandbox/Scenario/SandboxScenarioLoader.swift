@@ -158,25 +158,25 @@ public enum SandboxScenarioLoader {
     }
 
     /// The Kubernetes object of a KServe-only service, and its store kind.
-    static func kubernetesObject(for service: SandboxScenario.KServeService) -> (String, KubeAPI.JSONValue) {
-        var labels = (service.labels ?? [:]).mapValues { KubeAPI.JSONValue.string($0) }
-        var annotations = (service.annotations ?? [:]).mapValues { KubeAPI.JSONValue.string($0) }
+    static func kubernetesObject(for service: SandboxScenario.KServeService) -> (String, JSONValue) {
+        var labels = (service.labels ?? [:]).mapValues { JSONValue.string($0) }
+        var annotations = (service.annotations ?? [:]).mapValues { JSONValue.string($0) }
         if let mode = service.deploymentMode {
             annotations[KServeStatusController.deploymentModeAnnotation] = .string(mode)
         }
         if service.exposed == true { labels[KServeStatusController.visibilityLabel] = "exposed" }
         if service.auth == true { annotations[KServeStatusController.authAnnotation] = "true" }
         if service.neverReady == true { annotations[KServeStatusController.neverReadyAnnotation] = "true" }
-        let metadata: KubeAPI.JSONValue = [
+        let metadata: JSONValue = [
             "name": .string(service.name), "namespace": .string(service.namespace), "labels": .object(labels),
             "annotations": .object(annotations),
         ]
         if service.kind == LLMInferenceService.resource.kind {
-            var model: KubeAPI.JSONValue = ["name": .string(service.name)]
+            var model: JSONValue = ["name": .string(service.name)]
             if let uri = service.storageUri { model["uri"] = .string(uri) }
             return (LLMInferenceService.resource.fakeKindID, ["metadata": metadata, "spec": ["model": model]])
         }
-        var model: KubeAPI.JSONValue = ["modelFormat": ["name": .string(service.modelFormat ?? "onnx")]]
+        var model: JSONValue = ["modelFormat": ["name": .string(service.modelFormat ?? "onnx")]]
         if let runtime = service.runtime { model["runtime"] = .string(runtime) }
         if let uri = service.storageUri { model["storageUri"] = .string(uri) }
         return (

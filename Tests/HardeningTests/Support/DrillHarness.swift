@@ -155,7 +155,7 @@ final class DrillHarness: Sendable {
     }
 
     /// A ready KServe InferenceService, as the KServe controller would leave it.
-    static func readyInferenceService(namespace: String, name: String) -> KubeAPI.JSONValue {
+    static func readyInferenceService(namespace: String, name: String) -> JSONValue {
         [
             "apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService",
             "metadata": ["name": .string(name), "namespace": .string(namespace)],
@@ -172,7 +172,7 @@ final class DrillHarness: Sendable {
         ]
     }
 
-    func seedInferenceService(_ object: KubeAPI.JSONValue) throws {
+    func seedInferenceService(_ object: JSONValue) throws {
         try kube.store.seed(kind: "serving.kserve.io/v1beta1/inferenceservices", object: object)
     }
 }

@@ -10,7 +10,7 @@ import Synchronization
 enum ObjectMutation: Sendable, CustomStringConvertible {
     case remove(String)
     case null(String)
-    case wrongType(String, CatalogModel.JSONValue)
+    case wrongType(String, JSONValue)
     case huge(String, Int)
     case unicode(String)
     case deepNesting(String, Int)
@@ -28,11 +28,11 @@ enum ObjectMutation: Sendable, CustomStringConvertible {
         }
     }
 
-    static func kind(of value: CatalogModel.JSONValue) -> String {
+    static func kind(of value: JSONValue) -> String {
         switch value {
         case .null: return "null"
         case .bool: return "bool"
-        case .number: return "number"
+        case .int, .double: return "number"
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"
@@ -43,7 +43,7 @@ enum ObjectMutation: Sendable, CustomStringConvertible {
         "mödel-✓-🚀-\u{202E}evil\u{202C}-\u{200B}-\u{0000}-\u{FFFD}-e\u{0301}-Ω≈ç√∫-漢字-\u{1F468}\u{200D}\u{1F4BB}"
 
     /// Applies the mutation to `path` (dot-separated) inside `object`.
-    func apply(to object: CatalogModel.JSONValue) -> CatalogModel.JSONValue {
+    func apply(to object: JSONValue) -> JSONValue {
         switch self {
         case .remove(let path): return Self.set(object, path: path, to: nil)
         case .null(let path): return Self.set(object, path: path, to: .null)
@@ -52,7 +52,7 @@ enum ObjectMutation: Sendable, CustomStringConvertible {
             return Self.set(object, path: path, to: .string(String(repeating: "ä", count: size / 2)))
         case .unicode(let path): return Self.set(object, path: path, to: .string(Self.unicodeSoup))
         case .deepNesting(let path, let depth):
-            var nested = CatalogModel.JSONValue.string("bottom")
+            var nested = JSONValue.string("bottom")
             for level in 0..<depth { nested = level % 2 == 0 ? .object(["x": nested]) : .array([nested]) }
             return Self.set(object, path: path, to: nested)
         case .unknownFields:
@@ -63,8 +63,8 @@ enum ObjectMutation: Sendable, CustomStringConvertible {
         }
     }
 
-    static func set(_ value: CatalogModel.JSONValue, path: String, to replacement: CatalogModel.JSONValue?)
-        -> CatalogModel.JSONValue
+    static func set(_ value: JSONValue, path: String, to replacement: JSONValue?)
+        -> JSONValue
     {
         let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
         guard case .object(var members) = value, let head = parts.first else { return value }
@@ -82,7 +82,7 @@ enum ObjectMutation: Sendable, CustomStringConvertible {
 final class MutationPlan: Sendable {
     struct Rule: Sendable {
         var pathContains: String
-        var matches: @Sendable (CatalogModel.JSONValue) -> Bool
+        var matches: @Sendable (JSONValue) -> Bool
         var mutation: ObjectMutation
     }
 
@@ -94,10 +94,10 @@ final class MutationPlan: Sendable {
     /// How many objects were damaged so far.
     var damaged: Int { hits.withLock { $0 } }
 
-    func rewrite(path: String, body: CatalogModel.JSONValue) -> CatalogModel.JSONValue {
+    func rewrite(path: String, body: JSONValue) -> JSONValue {
         let active = rules.withLock { $0 }.filter { path.contains($0.pathContains) }
         guard !active.isEmpty else { return body }
-        func damage(_ item: CatalogModel.JSONValue) -> CatalogModel.JSONValue {
+        func damage(_ item: JSONValue) -> JSONValue {
             var item = item
             for rule in active where rule.matches(item) {
                 item = rule.mutation.apply(to: item)
@@ -130,7 +130,7 @@ struct MutatingRegistryProxy: HTTPResponder {
         var body = bytes
         let contentType = answer.headers.first(name: "Content-Type") ?? "application/json"
         if contentType.contains("json"), answer.status.code == 200,
-            let parsed = try? CatalogModel.JSONValue.parse(Data(bytes.readableBytesView))
+            let parsed = try? JSONValue.parse(Data(bytes.readableBytesView))
         {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes]

@@ -156,7 +156,7 @@ final class RoleProcesses: Sendable {
                             + String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)))
             }
             guard
-                let uris = try CatalogModel.JSONValue.parse(Data(body.readableBytesView))["uris"]?.arrayValue?
+                let uris = try JSONValue.parse(Data(body.readableBytesView))["uris"]?.arrayValue?
                     .compactMap(\.stringValue)
             else { return .failure(ListFailure(description: "a 200 without a uris array")) }
             return .success(uris)

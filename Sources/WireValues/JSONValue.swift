@@ -2,13 +2,19 @@ import Foundation
 
 /// Any JSON value, kept losslessly: objects, arrays, strings, integers, floating-point numbers, booleans and null.
 ///
-/// Used for loosely modelled resources (``LLMInferenceService``) and by the fake API server, which must keep
-/// every field a client sends.
+/// The one JSON vocabulary of every module. The fake API server keeps every field a client sends through it,
+/// loosely modelled Kubernetes resources carry it, and the normalizer reads registry and Kubernetes inputs
+/// through it tolerantly: ``subscript(anyCase:)`` matches object keys the way Go's `encoding/json` does, and
+/// ``scalarString`` accepts ids and epochs that arrive unquoted.
 ///
 /// ```swift
-/// let value = try JSONDecoder().decode(JSONValue.self, from: data)
+/// let value = try JSONValue.parse(data)
 /// let host = value["spec"]?["host"]?.stringValue
+/// let owner = value[anyCase: "owner"]?.scalarString
 /// ```
+///
+/// A number decodes as ``int(_:)`` whenever it is an integer that fits `Int64` (`1`, `1.0` and `1e3` alike), else
+/// as ``double(_:)``, so two spellings of the same integer compare equal.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
@@ -50,7 +56,20 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// The member `key` of an object, or nil for other values and missing keys.
+    /// Parses JSON bytes.
+    public static func parse(_ data: Data) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// A number as the decoder would keep it: ``int(_:)`` when `value` is an integer that fits `Int64`,
+    /// else ``double(_:)`` (used by readers of other formats, such as YAML, to agree with JSON decoding).
+    public static func number(_ value: Double) -> JSONValue {
+        if let integer = Int64(exactly: value) { return .int(integer) }
+        return .double(value)
+    }
+
+    /// The member `key` of an object, or nil for other values and missing keys. Matching is exact; setting a
+    /// member of a non-object does nothing.
     public subscript(key: String) -> JSONValue? {
         get {
             if case .object(let members) = self { return members[key] }
@@ -63,16 +82,50 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// The member named `key` the way Go's `encoding/json` fills a struct field: an exact match first, else the
+    /// first case-insensitive match in sorted key order (so `owner` is read from an `"Owner"` key).
+    public subscript(anyCase key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        if let exact = members[key] { return exact }
+        let lowered = key.lowercased()
+        for name in members.keys.sorted() where name.lowercased() == lowered {
+            return members[name]
+        }
+        return nil
+    }
+
     /// The string, if this is a string.
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
+    /// A string, or a number rendered as text: integers (and integral doubles below 1e18) without a fraction.
+    /// Registry ids and epochs sometimes arrive unquoted; this reads both spellings the same way.
+    public var scalarString: String? {
+        switch self {
+        case .string(let value): return value
+        case .int(let value): return String(value)
+        case .double(let value):
+            if value.rounded() == value, abs(value) < 1e18 { return String(Int64(value)) }
+            return String(value)
+        default: return nil
+        }
+    }
+
     /// The integer, if this is an integral number.
     public var intValue: Int64? {
         if case .int(let value) = self { return value }
         return nil
+    }
+
+    /// Any number as a `Double`, integers included.
+    public var numberValue: Double? {
+        switch self {
+        case .int(let value): return Double(value)
+        case .double(let value): return value
+        default: return nil
+        }
     }
 
     /// The members, if this is an object.
@@ -105,13 +158,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Converts any `Encodable` value into a `JSONValue` through a JSON round trip.
     public init(encoding value: some Encodable) throws {
-        let data = try KubeJSON.encoder.encode(value)
-        self = try KubeJSON.decoder.decode(JSONValue.self, from: data)
+        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
     }
 
     /// Decodes this value as `T` through a JSON round trip.
     public func decode<T: Decodable>(as type: T.Type) throws -> T {
-        try KubeJSON.decoder.decode(T.self, from: KubeJSON.encoder.encode(self))
+        try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
     }
 }
 
@@ -125,19 +177,4 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
-}
-
-/// The JSON encoder and decoder settings every Kubernetes body uses.
-///
-/// Foundation's encoder on Linux escapes `/` unless told not to; keys are sorted so bodies are reproducible.
-public enum KubeJSON {
-    /// A fresh-configured encoder (encoders are cheap; sharing one across threads is not documented as safe).
-    public static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return encoder
-    }
-
-    /// A decoder with the default `.base64` data strategy, which matches `binaryData` on the wire.
-    public static var decoder: JSONDecoder { JSONDecoder() }
 }
