@@ -236,6 +236,18 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The Kubernetes-facing behaviour through the API alone: the sandbox by default, or any cluster named by
+        // MODELBRIDGE_CONFORMANCE_KUBECONFIG (docs/operations.md, "Conformance suite").
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "KubeAPI",
+                "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "ConsoleBridgeTests",
             dependencies: ["ConsoleBridge", "Bridge", "CatalogModel", "ConsoleCore"]
