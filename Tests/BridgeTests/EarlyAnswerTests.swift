@@ -188,7 +188,9 @@ final class RawConnection {
     private func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-        if count < 0 { throw Failure(description: "recv: errno \(errno) (\(errno == EAGAIN ? "timed out" : "failed"))") }
+        if count < 0 {
+            throw Failure(description: "recv: errno \(errno) (\(errno == EAGAIN ? "timed out" : "failed"))")
+        }
         buffered += chunk[0..<count]
         return count > 0
     }

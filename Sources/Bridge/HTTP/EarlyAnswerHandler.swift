@@ -55,7 +55,10 @@ final class EarlyAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The early answer told the client to continue never: close at once after it.
     private var closeWhenAnswered = false
 
-    init(drainLimit: Int = EarlyAnswerHandler.defaultDrainLimit, lingerTime: TimeAmount = EarlyAnswerHandler.defaultLingerTime) {
+    init(
+        drainLimit: Int = EarlyAnswerHandler.defaultDrainLimit,
+        lingerTime: TimeAmount = EarlyAnswerHandler.defaultLingerTime
+    ) {
         self.drainLimit = drainLimit
         self.lingerTime = lingerTime
     }
@@ -154,7 +157,9 @@ final class EarlyAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Tells the client the answer is complete (FIN) once `written`, and closes `linger` later,
     /// so that a client still sending can read the answer before the reset (Go's
     /// `closeWriteAndWait`). Reads stay stopped meanwhile (``read(context:)``).
-    private static func halfCloseThenClose(_ channel: any Channel, after written: EventLoopFuture<Void>, linger: TimeAmount) {
+    private static func halfCloseThenClose(
+        _ channel: any Channel, after written: EventLoopFuture<Void>, linger: TimeAmount
+    ) {
         written.whenComplete { _ in
             let halfClosed = channel.eventLoop.makePromise(of: Void.self)
             halfClosed.futureResult.whenComplete { result in

@@ -41,7 +41,8 @@ public struct StorageResponder: HTTPResponder {
         self.guardian = guardian
         self.maximumBodySize = maximumBodySize
         self.logger = logger
-        self.router = Self.routes(StorageHandlers(service: service), guardian: guardian, maximumBodySize: maximumBodySize)
+        self.router = Self.routes(
+            StorageHandlers(service: service), guardian: guardian, maximumBodySize: maximumBodySize)
     }
 
     public func respond(to request: Request, context: BridgeRequestContext) async throws -> Response {
