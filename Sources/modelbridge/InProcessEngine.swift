@@ -52,23 +52,26 @@ final class InProcessEngine: Sendable {
         let guardian = MutationGuard.sharedSecret(
             environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 }))
         let signals: [UnixSignal] = shutdownSignals ? [.sigterm, .sigint] : []
+        // One registry for the process, served on the admin port only, so that nothing is scraped twice.
+        let adminMetrics = HTTPServerMetrics(registry: runtime.metrics.registry, role: "rhoai-normalizer")
         location = RoleServer(
             name: "location", address: addresses.location,
             responder: LocationResponder(
                 index: index, guardian: guardian,
                 upstreamModelCardCounter: environment.bool("MODELCARD_UPSTREAM_COUNTER") ?? false,
-                maximumBodySize: maxBodyBytes, logger: Logger(label: "modelbridge.location")),
+                maximumBodySize: maxBodyBytes, metrics: adminMetrics.sibling(role: "location"),
+                logger: Logger(label: "modelbridge.location")),
             logger: logger, shutdownSignals: signals)
         storage = RoleServer(
             name: "storage-rest", address: addresses.storage,
             responder: StorageResponder(
                 service: service, guardian: guardian, maximumBodySize: maxBodyBytes,
-                logger: Logger(label: "modelbridge.storage")),
+                metrics: adminMetrics.sibling(role: "storage-rest"), logger: Logger(label: "modelbridge.storage")),
             logger: logger, shutdownSignals: signals)
         admin = RoleServer(
             name: "rhoai-normalizer admin", address: addresses.admin,
             responder: NormalizerAdminResponder(
-                controller: runtime.controller, metrics: runtime.metrics, guardian: guardian),
+                controller: runtime.controller, metrics: runtime.metrics, server: adminMetrics, guardian: guardian),
             logger: logger, shutdownSignals: signals)
     }
 

@@ -43,7 +43,8 @@ struct LocationCommand: AsyncParsableCommand {
                     guardian: .sharedSecret(
                         environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
                     upstreamModelCardCounter: environment.bool("MODELCARD_UPSTREAM_COUNTER") ?? false,
-                    maximumBodySize: maxBodyBytes, logger: logger),
+                    maximumBodySize: maxBodyBytes,
+                    metrics: HTTPServerMetrics(role: "location"), logger: logger),
                 logger: logger, shutdownSignals: [.sigterm, .sigint])
             try await server.start()
             logger.info("loading from storage", metadata: ["storage": "\(storageURL)", "format": "\(format.rawValue)"])

@@ -51,7 +51,9 @@ struct StorageRestCommand: AsyncParsableCommand {
                     service: service,
                     guardian: .sharedSecret(
                         environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
-                    maximumBodySize: maxBodyBytes, logger: logger),
+                    maximumBodySize: maxBodyBytes,
+                    metrics: HTTPServerMetrics(role: "storage-rest"),
+                    logger: logger),
                 logger: logger, shutdownSignals: [.sigterm, .sigint])
             try await server.start()
             logger.info("pushing to location", metadata: ["location": "\(bridgeURL)", "store": "\(store.description)"])

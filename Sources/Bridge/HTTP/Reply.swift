@@ -9,6 +9,8 @@ enum Reply {
     static let textType = "text/plain; charset=utf-8"
     static let markdownType = "text/markdown; charset=utf-8"
     static let yamlType = "application/yaml"
+    /// The Prometheus text exposition format, version 0.0.4.
+    static let prometheusType = "text/plain; version=0.0.4; charset=utf-8"
 
     static func bytes(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok, contentType: String) -> Response {
         var headers = HTTPFields()

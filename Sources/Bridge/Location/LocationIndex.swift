@@ -272,6 +272,21 @@ public final class LocationIndex: Sendable {
         }
     }
 
+    /// The figures location's `/metrics` exports, read under one lock.
+    public struct Figures: Sendable, Equatable {
+        public var loaded: Bool
+        public var documents: Int
+        public var cards: Int
+        public var lastListFetch: Date?
+    }
+
+    public func figures() -> Figures {
+        state.withLock {
+            Figures(
+                loaded: $0.loaded, documents: $0.entries.count, cards: $0.cards.count, lastListFetch: $0.lastListFetch)
+        }
+    }
+
     /// A copy of the whole state, for the console and tests.
     public func snapshot() -> LocationSnapshot {
         state.withLock { state in

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Prometheus
 
 /// The HTTP face of `location`, the service Backstage reads (contract C1–C22):
 ///
@@ -15,6 +16,7 @@ import NIOCore
 /// | `DELETE /remove?key=` | forgets a document (guarded) |
 /// | `GET /healthz`, `GET /readyz` | liveness; readiness = loaded |
 /// | `GET /state` | what Backstage fetched and when, for `modelbridge console --attach-location` |
+/// | `GET /metrics` | Prometheus text: HTTP figures per route, documents, cards, last `/list` fetch, `process_*` (when ``HTTPServerMetrics/servesScrapes``) |
 ///
 /// Double slashes from a `baseUrl` with a trailing slash are collapsed (C12).
 public struct LocationResponder: HTTPResponder {
@@ -32,7 +34,8 @@ public struct LocationResponder: HTTPResponder {
 
     public init(
         index: LocationIndex, guardian: MutationGuard = MutationGuard(), upstreamModelCardCounter: Bool = false,
-        maximumBodySize: Int = 4 << 20, logger: Logger = Logger(label: "modelbridge.location")
+        maximumBodySize: Int = 4 << 20, metrics: HTTPServerMetrics? = nil,
+        logger: Logger = Logger(label: "modelbridge.location")
     ) {
         self.index = index
         self.guardian = guardian
@@ -41,18 +44,39 @@ public struct LocationResponder: HTTPResponder {
         self.logger = logger
         self.router = Self.routes(
             LocationHandlers(index: index, upstreamModelCardCounter: upstreamModelCardCounter, logger: logger),
-            guardian: guardian, maximumBodySize: maximumBodySize)
+            guardian: guardian, maximumBodySize: maximumBodySize, metrics: metrics)
+        if let metrics { Self.exportFigures(of: index, to: metrics) }
+    }
+
+    /// location's own figures, read from the index at each scrape.
+    static func exportFigures(of index: LocationIndex, to metrics: HTTPServerMetrics) {
+        let registry = metrics.registry
+        let loaded = registry.gauge(
+            "modelbridge_location_loaded", help: "1 once location has loaded from storage and serves /list")
+        let documents = registry.gauge(
+            "modelbridge_location_documents", help: "Documents location serves to Developer Hub")
+        let cards = registry.gauge("modelbridge_location_model_cards", help: "Model cards location serves")
+        let lastList = registry.gauge(
+            "modelbridge_location_last_list_fetch_timestamp_seconds",
+            help: "When Developer Hub last read /list, in seconds since the epoch (0: never)")
+        metrics.refreshOnScrape {
+            let figures = index.figures()
+            loaded.set(to: figures.loaded ? 1 : 0)
+            documents.set(to: Double(figures.documents))
+            cards.set(to: Double(figures.cards))
+            lastList.set(to: figures.lastListFetch?.timeIntervalSince1970 ?? 0)
+        }
     }
 
     public func respond(to request: Request, context: BridgeRequestContext) async throws -> Response {
         try await router.respond(to: request, context: context)
     }
 
-    static func routes(_ handlers: LocationHandlers, guardian: MutationGuard, maximumBodySize: Int) -> RouterResponder<
-        BridgeRequestContext
-    > {
+    static func routes(
+        _ handlers: LocationHandlers, guardian: MutationGuard, maximumBodySize: Int, metrics: HTTPServerMetrics?
+    ) -> RouterResponder<BridgeRequestContext> {
         let index = handlers.index
-        let routes = RoleRouter(maximumBodySize: maximumBodySize)
+        let routes = RoleRouter(maximumBodySize: maximumBodySize, metrics: metrics)
         routes.get("/list") { request, _ in
             try request.allowQuery([])
             guard let body = index.listBody() else {

@@ -6,7 +6,7 @@ import NIOCore
 ///
 /// | route | answer |
 /// |---|---|
-/// | `GET /metrics` | Prometheus text: controller-runtime reconcile and work-queue families plus the bridge's |
+/// | `GET /metrics` | Prometheus text: controller-runtime reconcile and work-queue families, the bridge's, HTTP figures per route and `process_*`; in `modelbridge all`, location's and storage-rest's too |
 /// | `GET /healthz` | 200 while the process runs |
 /// | `GET /readyz` | 200 once the first cycle has run (the body says whether the last one was complete, and why a standby publishes nothing); 503 before, and while the lease cannot be acquired or renewed (the body says why) |
 /// | `POST /resync`, `POST /resync?key=` | a full resync now, or of one document's sources (guarded) |
@@ -17,28 +17,34 @@ public struct NormalizerAdminResponder: HTTPResponder {
     public let controller: NormalizerController
     public let metrics: BridgeMetrics
     public let guardian: MutationGuard
+    /// The HTTP figures of this port, on ``metrics``'s registry, which this port serves.
+    public let server: HTTPServerMetrics
 
     private let router: RouterResponder<BridgeRequestContext>
 
-    public init(controller: NormalizerController, metrics: BridgeMetrics, guardian: MutationGuard = MutationGuard()) {
+    /// - Parameter server: the HTTP figures of this port; by default new ones on `metrics`'s registry. Pass the
+    ///   ones whose siblings location and storage-rest count in when the roles share a process.
+    public init(
+        controller: NormalizerController, metrics: BridgeMetrics, server: HTTPServerMetrics? = nil,
+        guardian: MutationGuard = MutationGuard()
+    ) {
         self.controller = controller
         self.metrics = metrics
         self.guardian = guardian
-        self.router = Self.routes(controller: controller, metrics: metrics, guardian: guardian)
+        let server = server ?? HTTPServerMetrics(registry: metrics.registry, role: "rhoai-normalizer")
+        self.server = server
+        self.router = Self.routes(controller: controller, server: server, guardian: guardian)
     }
 
     public func respond(to request: Request, context: BridgeRequestContext) async throws -> Response {
         try await router.respond(to: request, context: context)
     }
 
-    static func routes(controller: NormalizerController, metrics: BridgeMetrics, guardian: MutationGuard)
+    static func routes(controller: NormalizerController, server: HTTPServerMetrics, guardian: MutationGuard)
         -> RouterResponder<BridgeRequestContext>
     {
         // No route reads a body but /resync, and it uses none: a small cap makes an oversized one a 413.
-        let routes = RoleRouter(maximumBodySize: 4 << 10)
-        routes.get("/metrics") { _, _ in
-            Reply.bytes(ByteBuffer(string: metrics.render()), contentType: "text/plain; version=0.0.4")
-        }
+        let routes = RoleRouter(maximumBodySize: 4 << 10, metrics: server)
         routes.get("/healthz") { _, _ in
             Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType)
         }

@@ -12,7 +12,9 @@ import NIOCore
 /// | `POST /currentkeyset?key=a,b` | removes every stored key not in the set: from `location` first, from storage last, so a retry finishes the job (B16, B20) |
 /// | `GET /list` | `{"keys":[…]}` sorted |
 /// | `GET /fetch?key=` | the stored entry; 404 when missing (B17) |
-/// | `GET /healthz`, `GET /readyz` | liveness and readiness |
+/// | `GET /healthz` | liveness: 200 while the process serves |
+/// | `GET /readyz` | 200 when the store can be listed (the body says how many entries), 503 with the store's error otherwise |
+/// | `GET /metrics` | Prometheus text: HTTP figures per route and `process_*` (when ``HTTPServerMetrics/servesScrapes``) |
 public struct StorageResponder: HTTPResponder {
     public typealias Context = BridgeRequestContext
 
@@ -24,36 +26,37 @@ public struct StorageResponder: HTTPResponder {
 
     public init(
         store: any CatalogStore, location: any LocationSink, guardian: MutationGuard = MutationGuard(),
-        maximumBodySize: Int = 4 << 20, logger: Logger = Logger(label: "modelbridge.storage")
+        maximumBodySize: Int = 4 << 20, metrics: HTTPServerMetrics? = nil,
+        logger: Logger = Logger(label: "modelbridge.storage")
     ) {
         self.init(
             service: StorageService(store: store, location: location, logger: logger), guardian: guardian,
-            maximumBodySize: maximumBodySize, logger: logger)
+            maximumBodySize: maximumBodySize, metrics: metrics, logger: logger)
     }
 
     private let router: RouterResponder<BridgeRequestContext>
 
     public init(
         service: StorageService, guardian: MutationGuard = MutationGuard(), maximumBodySize: Int = 4 << 20,
-        logger: Logger = Logger(label: "modelbridge.storage")
+        metrics: HTTPServerMetrics? = nil, logger: Logger = Logger(label: "modelbridge.storage")
     ) {
         self.service = service
         self.guardian = guardian
         self.maximumBodySize = maximumBodySize
         self.logger = logger
         self.router = Self.routes(
-            StorageHandlers(service: service), guardian: guardian, maximumBodySize: maximumBodySize)
+            StorageHandlers(service: service), guardian: guardian, maximumBodySize: maximumBodySize, metrics: metrics)
     }
 
     public func respond(to request: Request, context: BridgeRequestContext) async throws -> Response {
         try await router.respond(to: request, context: context)
     }
 
-    static func routes(_ handlers: StorageHandlers, guardian: MutationGuard, maximumBodySize: Int) -> RouterResponder<
-        BridgeRequestContext
-    > {
+    static func routes(
+        _ handlers: StorageHandlers, guardian: MutationGuard, maximumBodySize: Int, metrics: HTTPServerMetrics?
+    ) -> RouterResponder<BridgeRequestContext> {
         let store = handlers.service.store
-        let routes = RoleRouter(maximumBodySize: maximumBodySize)
+        let routes = RoleRouter(maximumBodySize: maximumBodySize, metrics: metrics)
         routes.post("/upsert", guardedBy: guardian) { request, context in
             try request.allowQuery(["key", "type"])
             var request = request
@@ -84,8 +87,19 @@ public struct StorageResponder: HTTPResponder {
                 return Reply.error(.serviceUnavailable, "cannot read the store: \(error)")
             }
         }
-        for probe in ["/healthz", "/readyz"] {
-            routes.get(probe) { _, _ in Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType) }
+        routes.get("/healthz") { _, _ in Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType) }
+        // Ready means the store answers: a list of its keys is what every write starts from. No pod probe
+        // uses it (a sidecar must never take Developer Hub out of service); it is for people and alerts.
+        routes.get("/readyz") { request, _ in
+            try request.allowQuery([])
+            do {
+                let count = try await store.keys().count
+                return Reply.bytes(
+                    ByteBuffer(string: "ready: the store lists \(count) entries\n"),
+                    contentType: Reply.textType)
+            } catch {
+                return Reply.error(.serviceUnavailable, "the store cannot be listed: \(error)")
+            }
         }
         return routes.build()
     }
