@@ -201,16 +201,17 @@ import Testing
             (.storage, .POST, "/upsert?key=a_b&type=kubeflow"), (.storage, .POST, "/currentkeyset?key=a_b"),
             (.admin, .POST, "/resync"),
         ]
-        var answers: [String: Int?] = [:]
+        var answers: [String: RoleFixture.Exchange] = [:]
         for (role, method, path) in endpoints {
             for body in [oversized, huge] {
                 let reply = await fixture.send(method, fixture.url(role) + path, body: body)
-                answers["\(role.rawValue) \(method.rawValue) \(path) \(body.count) B"] = reply.status
+                answers["\(role.rawValue) \(method.rawValue) \(path) \(body.count) B"] = reply
             }
         }
-        for (endpoint, status) in answers.sorted(by: { $0.key < $1.key }) {
-            print("413 drill: \(endpoint) → \(status.map(String.init) ?? "no answer")")
-            #expect(status == 413, "\(endpoint)")
+        for (endpoint, reply) in answers.sorted(by: { $0.key < $1.key }) {
+            let answer = (reply.status.map(String.init) ?? "no answer") + (reply.error.map { " (\($0))" } ?? "")
+            print("413 drill: \(endpoint) → \(answer)")
+            #expect(reply.status == 413, "\(endpoint): \(answer)")
         }
         #expect(try await fixture.world() == before)
         await fixture.shutdown()
