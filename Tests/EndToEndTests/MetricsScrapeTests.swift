@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import Sandbox
 import Testing
+import Yams
 
 /// `/metrics` on every role, scraped from the built binary against the sandbox: `modelbridge all`
 /// (one registry, on its admin port) and the location and storage-rest sidecars (each its own).
@@ -41,6 +42,34 @@ import Testing
         }
     }
 
+    /// The metric names the alert rules and the dashboard in deploy/monitoring query.
+    static func monitoredNames() throws -> Set<String> {
+        let monitoring = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("deploy/monitoring")
+        var expressions: [String] = []
+        let rule = try Yams.load(
+            yaml: String(contentsOf: monitoring.appendingPathComponent("prometheusrule.yaml"), encoding: .utf8))
+        for group in ((rule as? [String: Any])?["spec"] as? [String: Any])?["groups"] as? [[String: Any]] ?? [] {
+            for rule in group["rules"] as? [[String: Any]] ?? [] { expressions.append(rule["expr"] as? String ?? "") }
+        }
+        let dashboard = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: monitoring.appendingPathComponent("grafana-dashboard.json")))
+        for panel in (dashboard as? [String: Any])?["panels"] as? [[String: Any]] ?? [] {
+            for target in panel["targets"] as? [[String: Any]] ?? [] {
+                expressions.append(target["expr"] as? String ?? "")
+            }
+        }
+        let prefixes = ["modelbridge_", "http_", "process_", "controller_runtime_", "workqueue_", "leader_election_"]
+        var names = Set<String>()
+        for expression in expressions {
+            for word in expression.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") })
+            where prefixes.contains(where: { word.hasPrefix($0) }) {
+                names.insert(String(word))
+            }
+        }
+        return names
+    }
+
     static func get(_ url: String) async throws -> (status: Int, body: String) {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 16 << 20)
@@ -68,7 +97,8 @@ import Testing
                 "all", "--location-address", location, "--storage-address", storage, "--metrics-address", admin,
                 "--log-level", "warning",
             ],
-            environment: kube.merging(["PROBE_INTERVAL": "1s", "POLLING_INTERVAL": "1m"]) { $1 })
+            environment: kube.merging(["PROBE_INTERVAL": "1s", "POLLING_INTERVAL": "1m", "LEADER_ELECT": "true"]) { $1 }
+        )
         defer { all.stop() }
         // The sidecars, each a process of its own: location reads from all's storage port, storage-rest
         // keeps its own ConfigMap store and pushes to a location that is not there (its upserts are not used).
@@ -140,6 +170,16 @@ import Testing
             #expect(
                 samples.contains { $0.name == "modelbridge_location_last_list_fetch_timestamp_seconds" && $0.value > 0 }
             )
+
+            #expect(has("leader_election_master_status", ["name": "modelbridge-normalizer"]))
+            #expect(has("modelbridge_registry_probe_interval_seconds"))
+            #expect(has("modelbridge_registry_last_success_timestamp_seconds"))
+            // Every metric an alert or a dashboard panel queries is one the roles export.
+            let monitored = try Self.monitoredNames()
+            #expect(monitored.count >= 15, "\(monitored)")
+            let exported = Set(samples.map(\.name))
+            #expect(
+                monitored.subtracting(exported).isEmpty, "queried but not exported: \(monitored.subtracting(exported))")
 
             // The sidecars: each serves its own registry, with its own role only.
             for (role, address) in [("location", sidecarLocation), ("storage-rest", sidecarStorage)] {

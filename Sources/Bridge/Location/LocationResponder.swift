@@ -14,7 +14,8 @@ import Prometheus
 /// | `GET /modelcard?key=` | the markdown with an `ETag`; 304 only for a matching `If-None-Match` |
 /// | `POST /upsert?key=` | stores a document and its card (guarded) |
 /// | `DELETE /remove?key=` | forgets a document (guarded) |
-/// | `GET /healthz`, `GET /readyz` | liveness; readiness = loaded |
+/// | `GET /healthz` | liveness: 200 while the process serves |
+/// | `GET /readyz` | 200 once loaded from storage (the body says how many documents and cards it serves), 503 before |
 /// | `GET /state` | what Backstage fetched and when, for `modelbridge console --attach-location` |
 /// | `GET /metrics` | Prometheus text: HTTP figures per route, documents, cards, last `/list` fetch, `process_*` (when ``HTTPServerMetrics/servesScrapes``) |
 ///
@@ -114,10 +115,18 @@ public struct LocationResponder: HTTPResponder {
             try request.allowQuery([])
             return Reply.json(LocationState(index.snapshot()))
         }
-        routes.get("/readyz") { _, _ in
-            index.isLoaded
-                ? Reply.bytes(ByteBuffer(string: "ready\n"), contentType: Reply.textType)
-                : Reply.error(.serviceUnavailable, "not loaded from storage yet")
+        routes.get("/readyz") { request, _ in
+            try request.allowQuery([])
+            let figures = index.figures()
+            guard figures.loaded else {
+                return Reply.error(.serviceUnavailable, "not loaded from storage yet: /list answers 503 until it is")
+            }
+            return Reply.bytes(
+                ByteBuffer(
+                    string:
+                        "ready: loaded from storage, serving \(figures.documents) documents and \(figures.cards) model cards\n"
+                ),
+                contentType: Reply.textType)
         }
         routes.get("/:segment1/:segment2/:file") { request, context in
             try request.allowQuery([])

@@ -161,6 +161,7 @@ public actor NormalizerController {
         self.cluster = cluster
         self.sink = sink
         self.metrics = metrics
+        metrics.recordProbeInterval(configuration.probeInterval)
         self.events = events
         self.isLeader = isLeader
         self.publishing = publishing
@@ -361,6 +362,7 @@ public actor NormalizerController {
             case .success(let snapshot):
                 statuses[key]?.lastProbe = now
                 statuses[key]?.lastError = nil
+                metrics.recordRegistryContact(registry: key, at: now, fullRead: snapshot != nil)
                 if let snapshot {
                     metrics.fullReads.increment()
                     registryGeneration += 1

@@ -99,6 +99,31 @@ public final class BridgeMetrics: Sendable {
         }
     }
 
+    /// Per registry: when it last answered a probe or a read in full (`modelbridge_registry_last_success_timestamp_seconds`)
+    /// and when it was last read in full (`modelbridge_registry_last_read_timestamp_seconds`), in seconds since the epoch.
+    func recordRegistryContact(registry key: String, at time: Date, fullRead: Bool) {
+        let labels = [("registry", key)]
+        registry.gauge(
+            "modelbridge_registry_last_success_timestamp_seconds", labels: labels,
+            help:
+                "When the registry last answered a change probe or a full read without error, in seconds since the epoch"
+        ).set(to: time.timeIntervalSince1970)
+        if fullRead {
+            registry.gauge(
+                "modelbridge_registry_last_read_timestamp_seconds", labels: labels,
+                help: "When the registry was last read in full, in seconds since the epoch"
+            ).set(to: time.timeIntervalSince1970)
+        }
+    }
+
+    /// `PROBE_INTERVAL`, so that alerts can speak in probe intervals.
+    func recordProbeInterval(_ interval: Duration) {
+        registry.gauge(
+            "modelbridge_registry_probe_interval_seconds",
+            help: "How often the normalizer probes each registry for changes (PROBE_INTERVAL)"
+        ).set(to: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+    }
+
     /// The text exposition format.
     public func render() -> String { registry.emitToString() }
 }
