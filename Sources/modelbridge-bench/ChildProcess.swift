@@ -1,3 +1,4 @@
+import Bridge
 import Foundation
 
 /// A `modelbridge` role started as a child process, its output in a log file for post-mortems.
@@ -56,13 +57,7 @@ final class ChildProcess: Sendable {
 enum ProcessProbe {
     /// utime + stime of `pid`, in seconds (clock-tick resolution, usually 10 ms).
     static func cpuSeconds(pid: Int32) -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
-        // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        ProcessStat(pid: pid)?.cpuSeconds
     }
 
     /// `VmHWM` (peak resident set) of `pid`, in MiB.

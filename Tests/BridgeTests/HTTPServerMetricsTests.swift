@@ -1,6 +1,8 @@
+import CatalogModel
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @testable import Bridge
@@ -72,15 +74,58 @@ import Testing
         #expect(Self.series("process_cpu_seconds_total", in: scrape).count == 1)
     }
 
+    @Test func metricsAndReadyzRefuseWhatTheyDoNotTake() async throws {
+        let index = LocationIndex(format: .jsonArray)
+        let metrics = HTTPServerMetrics(role: "location")
+        try await Application(responder: LocationResponder(index: index, metrics: metrics)).test(.live) { client in
+            let query = try await client.execute(uri: "/metrics?format=json", method: .get)
+            let post = try await client.execute(uri: "/metrics", method: .post, body: ByteBuffer(string: "{}"))
+            let notReady = try await client.execute(uri: "/readyz", method: .get)
+            let readyQuery = try await client.execute(uri: "/readyz?verbose=1", method: .get)
+            #expect(query.status == .badRequest && String(buffer: query.body).contains("format"))
+            #expect(post.status == .methodNotAllowed && String(buffer: post.body).contains("GET"))
+            #expect(notReady.status == .serviceUnavailable && String(buffer: notReady.body).contains("not loaded"))
+            #expect(readyQuery.status == .badRequest)
+            index.markLoaded()
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(
+                ready.status == .ok && String(buffer: ready.body).hasPrefix("ready: loaded from storage, serving 0"))
+        }
+        // Refused requests are counted like any other, under the route they asked for.
+        let scrape = String(decoding: metrics.render(), as: UTF8.self)
+        #expect(scrape.contains(#"http_requests_total{role="location",handler="/metrics",method="GET",code="400"} 1"#))
+    }
+
+    @Test func storageReadyzSaysWhyTheStoreCannotBeListed() async throws {
+        struct Unlistable: CatalogStore {
+            struct Refused: Error, CustomStringConvertible { var description = "configmaps is forbidden" }
+            func keys() async throws -> [String] { throw Refused() }
+            func fetch(key: String) async throws -> StorageBody? { throw Refused() }
+            func upsert(key: String, body: StorageBody) async throws -> Bool { throw Refused() }
+            func remove(key: String) async throws -> Bool { throw Refused() }
+        }
+        let responder = StorageResponder(
+            store: Unlistable(), location: InProcessLocationSink(index: LocationIndex(format: .jsonArray)),
+            metrics: HTTPServerMetrics(role: "storage-rest"))
+        try await Application(responder: responder).test(.live) { client in
+            let refused = try await client.execute(uri: "/readyz", method: .get)
+            let healthy = try await client.execute(uri: "/healthz", method: .get)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(String(buffer: refused.body).contains("the store cannot be listed: configmaps is forbidden"))
+            #expect(healthy.status == .ok, "liveness does not depend on the store")
+        }
+    }
+
     @Test func procStatIsReadAfterTheLastParenthesisOfTheCommandName() throws {
         // Fields 1–24 of proc(5), with a command name that holds spaces and parentheses.
         var fields = ["4242", "(a) b (c)", "S"] + (4...24).map { String($0 * 10) }
         fields[13] = "150"  // utime
         fields[14] = "50"  // stime
-        let stat = try #require(ProcessMetrics.Stat(fields.joined(separator: " ") + " 0 0\n"))
+        let stat = try #require(ProcessStat(fields.joined(separator: " ") + " 0 0\n"))
         #expect(stat.userTicks == 150 && stat.systemTicks == 50)
         #expect(stat.startTicks == 220 && stat.virtualBytes == 230 && stat.residentPages == 240)
-        #expect(ProcessMetrics.Stat("4242 (truncated) S 1 2") == nil)
-        #expect(ProcessMetrics.Stat("no parenthesis at all") == nil)
+        #expect(try #require(ProcessStat(pid: nil)).residentPages > 0, "this process's own stat")
+        #expect(ProcessStat("4242 (truncated) S 1 2") == nil)
+        #expect(ProcessStat("no parenthesis at all") == nil)
     }
 }

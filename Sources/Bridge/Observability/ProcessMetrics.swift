@@ -26,43 +26,12 @@ final class ProcessMetrics: Sendable {
             "process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.")
     }
 
-    /// The figures of `/proc/self/stat` this needs, parsed; `nil` when the text is not one.
-    struct Stat: Equatable {
-        var userTicks: Double
-        var systemTicks: Double
-        var startTicks: Double
-        var virtualBytes: Double
-        var residentPages: Double
-
-        /// Fields are counted from 1 as in proc(5); the command name (field 2) may hold spaces
-        /// and parentheses, so the fields after it are counted from its last `)`.
-        init?(_ text: String) {
-            guard let close = text.lastIndex(of: ")") else { return nil }
-            let fields = text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
-            // fields[0] is field 3 (state): field N is fields[N - 3].
-            func field(_ number: Int) -> Double? {
-                number - 3 < fields.count
-                    ? Double(fields[number - 3].trimmingCharacters(in: .whitespacesAndNewlines)) : nil
-            }
-            guard let utime = field(14), let stime = field(15), let start = field(22), let vsize = field(23),
-                let rss = field(24)
-            else { return nil }
-            userTicks = utime
-            systemTicks = stime
-            startTicks = start
-            virtualBytes = vsize
-            residentPages = rss
-        }
-    }
-
     func update() {
-        guard let text = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8), let stat = Stat(text) else {
-            return
-        }
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard let stat = ProcessStat(pid: nil) else { return }
+        let ticks = ProcessStat.ticksPerSecond
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
         guard ticks > 0, pageSize > 0 else { return }
-        let cpu = (stat.userTicks + stat.systemTicks) / ticks
+        let cpu = stat.cpuSeconds
         let added = countedCPU.withLock { counted -> Double in
             let delta = max(0, cpu - counted)
             counted += delta
@@ -88,5 +57,47 @@ final class ProcessMetrics: Sendable {
             return Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
         }
         return nil
+    }
+}
+
+/// The figures of `/proc/<pid>/stat` that the metrics and the bench use (proc(5)).
+public struct ProcessStat: Equatable, Sendable {
+    public var userTicks: Double
+    public var systemTicks: Double
+    public var startTicks: Double
+    public var virtualBytes: Double
+    public var residentPages: Double
+
+    /// Clock ticks per second, the unit of the tick fields.
+    public static var ticksPerSecond: Double { Double(sysconf(Int32(_SC_CLK_TCK))) }
+
+    /// User plus system CPU time, in seconds.
+    public var cpuSeconds: Double { (userTicks + systemTicks) / Self.ticksPerSecond }
+
+    /// Reads `/proc/<pid>/stat` (`nil`: this process); `nil` where it is missing or unreadable.
+    public init?(pid: Int32?) {
+        let path = "/proc/\(pid.map(String.init) ?? "self")/stat"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        self.init(text)
+    }
+
+    /// Fields are counted from 1 as in proc(5); the command name (field 2) may hold spaces and
+    /// parentheses, so the fields after it are counted from its last `)`.
+    public init?(_ text: String) {
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
+        // fields[0] is field 3 (state): field N is fields[N - 3].
+        func field(_ number: Int) -> Double? {
+            number - 3 < fields.count
+                ? Double(fields[number - 3].trimmingCharacters(in: .whitespacesAndNewlines)) : nil
+        }
+        guard let utime = field(14), let stime = field(15), let start = field(22), let vsize = field(23),
+            let rss = field(24)
+        else { return nil }
+        userTicks = utime
+        systemTicks = stime
+        startTicks = start
+        virtualBytes = vsize
+        residentPages = rss
     }
 }
