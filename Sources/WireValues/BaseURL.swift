@@ -42,6 +42,28 @@ public struct BaseURL: Sendable, Hashable, CustomStringConvertible {
     public func url(segments: [String], query: [(String, String)] = []) -> String {
         url(segments.map { "/" + PercentEncoding.segment($0) }.joined(), query: query)
     }
+
+    /// The `host:port` this URL reaches, the scheme's port filled in when none is written (`https://api.example`
+    /// → `api.example:443`); user information is left out. Request metrics label series with it, so it never
+    /// holds a path or a query. A URL without `scheme://` is read as a bare authority.
+    public var hostAndPort: String {
+        var rest = Substring(text)
+        var defaultPort: String?
+        if let separator = rest.range(of: "://") {
+            switch rest[..<separator.lowerBound].lowercased() {
+            case "https": defaultPort = "443"
+            case "http": defaultPort = "80"
+            default: defaultPort = nil
+            }
+            rest = rest[separator.upperBound...]
+        }
+        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        // A port follows the last `:`, unless that `:` is inside an IPv6 literal (`[::1]`).
+        let hasPort = authority.lastIndex(of: ":").map { colon in !authority[colon...].contains("]") } ?? false
+        guard !hasPort, let defaultPort else { return String(authority) }
+        return "\(authority):\(defaultPort)"
+    }
 }
 
 /// RFC 3986 percent-encoding of URL parts: every byte of the UTF-8 text except the unreserved characters

@@ -32,7 +32,12 @@ final class InProcessEngine: Sendable {
     ) async throws {
         self.logger = logger
         let format = try environment.normalizerFormat()
-        let (kube, namespace) = try KubeSetup.client(environment: environment, kubeconfig: kubeconfig, logger: logger)
+        // One registry for the process: the shared Kubernetes client (the normalizer's and the ConfigMap store's)
+        // and the registry transport count their requests in it.
+        let metrics = BridgeMetrics()
+        let (kube, namespace) = try KubeSetup.client(
+            environment: environment, kubeconfig: kubeconfig, requestObserver: metrics.restClient.kubeObserver,
+            logger: logger)
         self.kube = kube
         cleanup.add { try? await kube.shutdown() }
         let store = try await StoreFactory.make(
@@ -46,7 +51,7 @@ final class InProcessEngine: Sendable {
         self.service = service
         let runtime = try NormalizerRuntime.make(
             environment: environment, kube: kube, namespace: namespace, sink: InProcessCatalogSink(service: service),
-            logger: Logger(label: "modelbridge.normalizer"))
+            metrics: metrics, logger: Logger(label: "modelbridge.normalizer"))
         self.runtime = runtime
         cleanup.add { try? await runtime.transport.shutdown() }
         let guardian = MutationGuard.sharedSecret(

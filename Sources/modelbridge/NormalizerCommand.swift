@@ -30,8 +30,10 @@ struct NormalizerCommand: AsyncParsableCommand {
         log.bootstrap()
         let logger = Logger(label: "modelbridge.normalizer")
         try await Cleanup.around { cleanup in
+            let metrics = BridgeMetrics()
             let (kube, namespace) = try KubeSetup.client(
-                environment: environment, kubeconfig: kubeconfig, logger: logger)
+                environment: environment, kubeconfig: kubeconfig, requestObserver: metrics.restClient.kubeObserver,
+                logger: logger)
             cleanup.add { try? await kube.shutdown() }
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             cleanup.add { try? await http.shutdown() }
@@ -39,7 +41,7 @@ struct NormalizerCommand: AsyncParsableCommand {
             let runtime = try NormalizerRuntime.make(
                 environment: environment, kube: kube, namespace: namespace,
                 sink: HTTPCatalogSink(baseURL: storageURL, client: http, token: environment["BRIDGE_TOKEN"]),
-                logger: logger
+                metrics: metrics, logger: logger
             )
             cleanup.add { try? await runtime.transport.shutdown() }
             let admin = RoleServer(

@@ -16,8 +16,11 @@ struct NormalizerRuntime {
     let elector: LeaseElector?
     let namespace: String
 
+    /// - Parameter metrics: the normalizer's registry; `kube` should already report its requests to
+    ///   `metrics.restClient` (``KubeSetup/client(environment:kubeconfig:requestObserver:logger:)``).
     static func make(
-        environment: RoleEnvironment, kube: KubeClient, namespace: String, sink: any CatalogSink, logger: Logger
+        environment: RoleEnvironment, kube: KubeClient, namespace: String, sink: any CatalogSink,
+        metrics: BridgeMetrics, logger: Logger
     ) throws -> NormalizerRuntime {
         let format = try environment.normalizerFormat()
         let probe = try duration(environment, "PROBE_INTERVAL", default: .seconds(10))
@@ -35,7 +38,8 @@ struct NormalizerRuntime {
             logger.warning("REGISTRY_INSECURE_SKIP_TLS_VERIFY=true: registry and catalog certificates are NOT verified")
         }
         let transport = try RegistryTransport(
-            configuration: RegistryHTTPConfiguration(tls: tls), logger: Logger(label: "modelbridge.registry"))
+            configuration: RegistryHTTPConfiguration(tls: tls), logger: Logger(label: "modelbridge.registry"),
+            requestObserver: metrics.restClient.registryObserver)
         let kubeToken: String? = {
             switch kube.config.credentials {
             case .token(let token): return token
@@ -51,7 +55,6 @@ struct NormalizerRuntime {
             settings: NormalizerSettings(
                 defaultOwner: environment["DEFAULT_OWNER"], defaultLifecycle: environment["DEFAULT_LIFECYCLE"],
                 modelCardBaseURL: environment["MODELCARD_BASE_URL"] ?? "http://localhost:9090"))
-        let metrics = BridgeMetrics()
         var elector: LeaseElector?
         if try environment.flag("LEADER_ELECT") == true {
             let identity = environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName + "-\(getpid())"
@@ -101,11 +104,16 @@ struct NormalizerRuntime {
 
 /// The Kubernetes client the roles share, resolved from the environment and `--kubeconfig`.
 enum KubeSetup {
-    static func client(environment: RoleEnvironment, kubeconfig: String?, logger: Logger) throws -> (KubeClient, String)
-    {
+    /// - Parameter requestObserver: told how every request ended (the `rest_client_*` metrics of the role's registry).
+    static func client(
+        environment: RoleEnvironment, kubeconfig: String?, requestObserver: KubeRequestObserver? = nil, logger: Logger
+    ) throws -> (KubeClient, String) {
         let config = try KubeConfig.resolve(
             environment: environment.values, kubeconfigPath: kubeconfig, homeDirectory: environment["HOME"])
         let namespace = KubeNamespace.resolve(config: config, environment: environment)
-        return (try KubeClient(config: config, logger: Logger(label: "modelbridge.kubeapi")), namespace)
+        let options = KubeClientOptions(requestObserver: requestObserver)
+        return (
+            try KubeClient(config: config, options: options, logger: Logger(label: "modelbridge.kubeapi")), namespace
+        )
     }
 }

@@ -35,7 +35,11 @@ struct StorageRestCommand: AsyncParsableCommand {
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             cleanup.add { try? await client.shutdown() }
             let bridgeURL = environment["BRIDGE_URL"] ?? environment.siblingURL(port: 9090)
-            let store = try await StoreFactory.make(environment: environment, logger: logger)
+            // The sidecar's own registry: its HTTP figures, its Kubernetes client's requests and the cache sizes.
+            let metrics = HTTPServerMetrics(role: "storage-rest")
+            let store = try await StoreFactory.make(
+                environment: environment, logger: logger,
+                requestObserver: RESTClientMetrics(registry: metrics.registry).kubeObserver)
             cleanup.add { try? await store.shutdown() }
             let format = try environment.normalizerFormat()
             let service = StorageService(
@@ -52,7 +56,7 @@ struct StorageRestCommand: AsyncParsableCommand {
                     guardian: .sharedSecret(
                         environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
                     maximumBodySize: maxBodyBytes,
-                    metrics: HTTPServerMetrics(role: "storage-rest"),
+                    metrics: metrics,
                     logger: logger),
                 logger: logger, shutdownSignals: [.sigterm, .sigint])
             try await server.start()

@@ -14,9 +14,11 @@ struct StoreFactory {
         func shutdown() async throws { try await kube?.shutdown() }
     }
 
-    /// With `kube` given (the engine's shared client), the ConfigMap store uses it and does not own it.
+    /// With `kube` given (the engine's shared client), the ConfigMap store uses it and does not own it; otherwise
+    /// the store's own client reports its requests to `requestObserver`.
     static func make(
-        environment: RoleEnvironment, logger: Logger, kube shared: KubeClient? = nil, namespace: String? = nil
+        environment: RoleEnvironment, logger: Logger, kube shared: KubeClient? = nil, namespace: String? = nil,
+        requestObserver: KubeRequestObserver? = nil
     ) async throws -> Built {
         switch (environment["STORAGE_TYPE"] ?? "ConfigMap").lowercased() {
         case "memory":
@@ -30,7 +32,9 @@ struct StoreFactory {
             let config = try KubeConfig.resolve(
                 environment: environment.values, homeDirectory: environment["HOME"])
             let namespace = KubeNamespace.resolve(config: config, environment: environment)
-            let kube = try KubeClient(config: config, logger: Logger(label: "modelbridge.kubeapi"))
+            let kube = try KubeClient(
+                config: config, options: KubeClientOptions(requestObserver: requestObserver),
+                logger: Logger(label: "modelbridge.kubeapi"))
             let store = ConfigMapCatalogStore(client: kube, namespace: namespace, logger: logger)
             return Built(store: store, description: "ConfigMap bac-import-model in \(namespace)", kube: kube)
         default:

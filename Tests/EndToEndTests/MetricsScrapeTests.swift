@@ -59,7 +59,10 @@ import Yams
                 expressions.append(target["expr"] as? String ?? "")
             }
         }
-        let prefixes = ["modelbridge_", "http_", "process_", "controller_runtime_", "workqueue_", "leader_election_"]
+        let prefixes = [
+            "modelbridge_", "http_", "process_", "controller_runtime_", "workqueue_", "leader_election_",
+            "rest_client_",
+        ]
         var names = Set<String>()
         for expression in expressions {
             for word in expression.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") })
@@ -165,6 +168,32 @@ import Yams
             #expect(samples.filter { $0.name == "process_cpu_seconds_total" }.count == 1, "one process, one series")
             #expect(has("controller_runtime_reconcile_total", ["controller": "rhoai-normalizer", "result": "success"]))
             #expect(has("workqueue_depth", ["name": "rhoai-normalizer"]))
+            let queue = ["name": "rhoai-normalizer"]
+            #expect(has("workqueue_queue_duration_seconds_count", queue))
+            #expect(has("workqueue_unfinished_work_seconds", queue))
+            #expect(has("workqueue_longest_running_processor_seconds", queue))
+            #expect(has("controller_runtime_active_workers", ["controller": "rhoai-normalizer"]))
+            #expect(
+                samples.contains {
+                    $0.name == "controller_runtime_max_concurrent_reconciles"
+                        && $0.labels == ["controller": "rhoai-normalizer"] && $0.value == 8
+                })
+            #expect(!has("controller_runtime_reconcile_panics_total"), "a trap ends the process: nothing to count")
+            // The shared Kubernetes client and the registry transport: one series set per host:port.
+            let requestHosts = Set(
+                samples.filter { $0.name == "rest_client_requests_total" && $0.labels["code"] == "200" }
+                    .compactMap { $0.labels["host"] })
+            #expect(requestHosts.count >= 2, "the API server and a registry: \(requestHosts)")
+            #expect(requestHosts.allSatisfy { $0.hasPrefix("127.0.0.1:") })
+            #expect(has("rest_client_request_duration_seconds_bucket", ["verb": "GET", "le": "60.0"]))
+            for result in ["ok", "not_found", "error"] {
+                #expect(has("modelbridge_model_card_fetches_total", ["result": result]))
+            }
+            #expect(
+                samples.contains {
+                    $0.name == "modelbridge_cache_bytes" && $0.labels["configmap"] == "bac-import-model" && $0.value > 0
+                })
+            #expect(has("modelbridge_cache_budget_bytes", ["configmap": "bac-import-model"]))
             #expect(samples.contains { $0.name == "modelbridge_location_documents" && $0.value > 0 })
             #expect(samples.contains { $0.name == "modelbridge_location_loaded" && $0.value == 1 })
             #expect(
@@ -191,7 +220,21 @@ import Yams
                 #expect(ownSamples.contains { $0.name == "process_resident_memory_bytes" && $0.value > 0 })
                 #expect(!ownSamples.contains { $0.name.hasPrefix("controller_runtime_") })
             }
+            // storage-rest's own Kubernetes client and ConfigMap store; location has neither.
+            let storageSamples = Self.samples(try await Self.get("http://\(sidecarStorage)/metrics").body)
+            #expect(
+                storageSamples.contains {
+                    $0.name == "rest_client_requests_total" && $0.labels["method"] == "GET"
+                        && $0.labels["code"] == "200"
+                })
+            #expect(storageSamples.contains { $0.name == "modelbridge_cache_bytes" && $0.value > 0 })
+            #expect(storageSamples.contains { $0.name == "modelbridge_cache_budget_bytes" && $0.value == 900 * 1024 })
+            #expect(!storageSamples.contains { $0.name.hasPrefix("workqueue_") })
             let sidecarSamples = Self.samples(try await Self.get("http://\(sidecarLocation)/metrics").body)
+            #expect(
+                !sidecarSamples.contains {
+                    $0.name.hasPrefix("rest_client_") || $0.name.hasPrefix("modelbridge_cache_")
+                })
             #expect(
                 sidecarSamples.contains {
                     $0.name == "http_requests_total" && $0.labels["handler"] == "/list" && $0.labels["code"] == "200"

@@ -9,6 +9,15 @@ import WireValues
         #expect(BaseURL("http://h:8080/").url() == "http://h:8080")
     }
 
+    @Test func hostAndPortIsTheAuthorityWithTheSchemesPortFilledIn() {
+        #expect(BaseURL("https://api.example/apis/x?watch=true").hostAndPort == "api.example:443")
+        #expect(BaseURL("http://registry.svc/api").hostAndPort == "registry.svc:80")
+        #expect(BaseURL("http://127.0.0.1:8080/list").hostAndPort == "127.0.0.1:8080")
+        #expect(BaseURL("https://user:secret@h:6443").hostAndPort == "h:6443")
+        #expect(BaseURL("https://[::1]/x").hostAndPort == "[::1]:443")
+        #expect(BaseURL("http://[fd00::2]:9090").hostAndPort == "[fd00::2]:9090")
+    }
+
     @Test func aPathWithoutALeadingSlashGetsOne() {
         #expect(BaseURL("http://h/").url("list") == "http://h/list")
     }

@@ -6,7 +6,7 @@ import NIOCore
 ///
 /// | route | answer |
 /// |---|---|
-/// | `GET /metrics` | Prometheus text: controller-runtime reconcile and work-queue families, the bridge's, HTTP figures per route and `process_*`; in `modelbridge all`, location's and storage-rest's too |
+/// | `GET /metrics` | Prometheus text: controller-runtime reconcile, worker and work-queue families (work in progress read at the scrape), client-go's `rest_client_*`, the bridge's, HTTP figures per route and `process_*`; in `modelbridge all`, location's and storage-rest's too |
 /// | `GET /healthz` | 200 while the process runs |
 /// | `GET /readyz` | 200 once the first cycle has run (the body says whether the last one was complete, and why a standby publishes nothing); 503 before, and while the lease cannot be acquired or renewed (the body says why) |
 /// | `POST /resync`, `POST /resync?key=` | a full resync now, or of one document's sources (guarded) |
@@ -32,6 +32,8 @@ public struct NormalizerAdminResponder: HTTPResponder {
         self.metrics = metrics
         self.guardian = guardian
         let server = server ?? HTTPServerMetrics(registry: metrics.registry, role: "rhoai-normalizer")
+        // Work in progress is read from the queue when scraped, not counted as it changes.
+        server.refreshOnScrape { metrics.refreshScrapeFigures() }
         self.server = server
         self.router = Self.routes(controller: controller, server: server, guardian: guardian)
     }

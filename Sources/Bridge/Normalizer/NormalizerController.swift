@@ -162,6 +162,7 @@ public actor NormalizerController {
         self.sink = sink
         self.metrics = metrics
         metrics.recordProbeInterval(configuration.probeInterval)
+        metrics.recordMaxConcurrentReconciles(configuration.upsertParallelism)
         self.events = events
         self.isLeader = isLeader
         self.publishing = publishing
@@ -306,6 +307,7 @@ public actor NormalizerController {
         }
         let endpoints = discovery?.registries ?? []
         typealias Read = (key: String, result: Result<RegistrySnapshot?, any Error>, took: Duration)
+        let metrics = self.metrics
         let results = await withTaskGroup(of: Read.self) { group in
             for endpoint in endpoints {
                 let (client, catalog) = self.client(for: endpoint)
@@ -316,7 +318,7 @@ public actor NormalizerController {
                     do {
                         let fingerprint = try await client.probe()
                         let changed = !fingerprint.changedCollections(since: previous?.fingerprint).isEmpty
-                        let reader = RegistryReader(client: client, catalog: catalog)
+                        let reader = RegistryReader(client: client, catalog: catalog, metrics: metrics)
                         guard forced || previous == nil || changed else {
                             // The registry is unchanged; a model card may still have changed in the catalog.
                             guard let previous else { return (endpoint.key, .success(nil), .now - started) }
@@ -552,17 +554,22 @@ public actor NormalizerController {
     }
 
     /// Upserts `work` in parallel and records each outcome; returns the keys that went through.
+    ///
+    /// The work counts as a queue: every upsert is added at once, and waits until one of the
+    /// `upsertParallelism` workers starts it.
     func upsert(_ work: [Upsert]) async -> Set<String> {
-        metrics.queueAdds.increment(by: Int64(work.count))
-        metrics.queueDepth.set(Double(work.count))
+        let queue = metrics.queue
+        let queued = work.map { upsert in (upsert, queue.add()) }
         let sink = self.sink
         let parallelism = configuration.upsertParallelism
         let outcomes = await withTaskGroup(of: (Upsert, (any Error)?, Duration).self) { group in
-            var iterator = work.makeIterator()
+            var iterator = queued.makeIterator()
             func addNext() {
-                guard let upsert = iterator.next() else { return }
+                guard let (upsert, item) = iterator.next() else { return }
                 group.addTask {
                     let started = ContinuousClock().now
+                    queue.start(item, now: started)
+                    defer { queue.finish(item) }
                     do {
                         try await sink.upsert(key: upsert.key, type: upsert.type, body: upsert.body)
                         return (upsert, nil, ContinuousClock().now - started)
@@ -582,7 +589,6 @@ public actor NormalizerController {
         var succeeded: Set<String> = []
         for (upsert, error, duration) in outcomes {
             let key = upsert.key
-            metrics.queueWorkDuration.record(duration)
             metrics.reconcileTime.record(duration)
             if let error {
                 let attempts = (retries[key]?.attempts ?? 0) + 1
@@ -590,7 +596,7 @@ public actor NormalizerController {
                 retries[key] = (attempts, ContinuousClock().now + delay, "\(error)")
                 metrics.reconcileError.increment()
                 metrics.reconcileErrors.increment()
-                metrics.queueRetries.increment()
+                queue.retry()
                 logger.error(
                     "upsert failed; will retry",
                     metadata: ["key": "\(key)", "retryIn": "\(delay)", "error": "\(error)"])
@@ -603,7 +609,6 @@ public actor NormalizerController {
                 metrics.reconcileSuccess.increment()
             }
         }
-        metrics.queueDepth.set(Double(0))
         metrics.documents.set(Double(pushed.count))
         if !succeeded.isEmpty { events.append(.info, "storage", "upserted \(succeeded.count) changed documents") }
         logger.info(

@@ -100,11 +100,18 @@ public struct RegistryReader: Sendable {
     public let catalog: CatalogClient?
     /// Artifact and card requests in flight at once.
     public let parallelism: Int
+    /// Where model card fetches are counted (`modelbridge_model_card_fetches_total`).
+    let metrics: BridgeMetrics?
 
     public init(client: RegistryClient, catalog: CatalogClient?, parallelism: Int = 8) {
+        self.init(client: client, catalog: catalog, parallelism: parallelism, metrics: nil)
+    }
+
+    init(client: RegistryClient, catalog: CatalogClient?, parallelism: Int = 8, metrics: BridgeMetrics?) {
         self.client = client
         self.catalog = catalog
         self.parallelism = max(1, parallelism)
+        self.metrics = metrics
     }
 
     /// Reads everything; throws when any list or artifact read fails (never a partial snapshot).
@@ -349,13 +356,19 @@ public struct RegistryReader: Sendable {
             var iterator = toFetch.makeIterator()
             func addNext() {
                 guard let source = iterator.next() else { return }
-                group.addTask {
+                group.addTask { [metrics] in
                     do {
                         let markdown = try await catalog.modelCard(
                             sourceClass: source.sourceClass, group: source.group, name: source.name)
-                        if let markdown, !markdown.isEmpty { return (source, .fetched(markdown: markdown, at: now)) }
+                        if let markdown, !markdown.isEmpty {
+                            metrics?.recordModelCardFetch(.ok)
+                            return (source, .fetched(markdown: markdown, at: now))
+                        }
+                        metrics?.recordModelCardFetch(.notFound)
                         return (source, .empty(at: now))
                     } catch {
+                        // A cancelled read (shutdown) is not a catalog failure.
+                        if !(error is CancellationError) { metrics?.recordModelCardFetch(.error) }
                         return (source, .failed(reason: "\(error)", at: now, lastGood: previous[source]?.markdown))
                     }
                 }

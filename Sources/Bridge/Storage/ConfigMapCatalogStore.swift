@@ -4,6 +4,8 @@ import Foundation
 import KubeAPI
 import Logging
 import NIOCore
+import Prometheus
+import Synchronization
 
 /// The production store: ConfigMaps `bac-import-model`, `bac-import-model-1`, … in the bridge's
 /// namespace, one `binaryData` entry per key.
@@ -35,7 +37,14 @@ public actor ConfigMapCatalogStore: CatalogStore {
     private var entries: [String: StorageBody] = [:]
     private var shardOfKey: [String: String] = [:]
     private var valueSize: [String: Int] = [:]
-    private var shardPayload: [String: Int] = [:]
+    private var shardPayload: [String: Int] = [:] {
+        didSet {
+            let payload = shardPayload
+            publishedPayload.withLock { $0 = payload }
+        }
+    }
+    /// ``shardPayload`` as last set, for scrapes, which cannot wait for the actor.
+    private let publishedPayload = Mutex<[String: Int]>([:])
     private var pending: [String: [String: PendingWrite]] = [:]
     private var flushing = false
     private var loading: Task<Void, any Error>?
@@ -121,6 +130,22 @@ public actor ConfigMapCatalogStore: CatalogStore {
 
     /// Write and read counters.
     public func stats() -> StoreStatistics { statistics }
+
+    /// Payload bytes per ConfigMap as the store knows them now, without asking the API server: read at the
+    /// last load and kept up to date by every write (counted when placed, before its patch is sent). Empty
+    /// before the first load.
+    public nonisolated func payloadBytesByConfigMap() -> [String: Int] {
+        publishedPayload.withLock { $0 }
+    }
+
+    /// Exports `modelbridge_cache_bytes{configmap}` (``payloadBytesByConfigMap()``) and
+    /// `modelbridge_cache_budget_bytes{configmap}` (``shardBudget``, what each ConfigMap is packed to) on
+    /// `metrics`' registry, refreshed at each scrape from memory; a ConfigMap the store no longer knows loses
+    /// its series.
+    public nonisolated func exportFigures(to metrics: HTTPServerMetrics) {
+        let figures = CacheSizeFigures(registry: metrics.registry, budget: shardBudget)
+        metrics.refreshOnScrape { [self] in figures.update(payloadBytesByConfigMap()) }
+    }
 
     // MARK: Loading
 
@@ -325,5 +350,44 @@ public actor ConfigMapCatalogStore: CatalogStore {
             json = Data(buffer: plain)
         }
         return try? JSONDecoder().decode(StorageBody.self, from: json)
+    }
+}
+
+/// The per-ConfigMap size gauges of a ``ConfigMapCatalogStore``, one pair per ConfigMap it knows.
+private final class CacheSizeFigures: Sendable {
+    private let registry: PrometheusCollectorRegistry
+    private let budget: Int
+    private let exported = Mutex<[String: (bytes: Gauge, budget: Gauge)]>([:])
+
+    init(registry: PrometheusCollectorRegistry, budget: Int) {
+        self.registry = registry
+        self.budget = budget
+    }
+
+    func update(_ payload: [String: Int]) {
+        exported.withLock { exported in
+            for (configMap, gauges) in exported where payload[configMap] == nil {
+                registry.unregisterGauge(gauges.bytes)
+                registry.unregisterGauge(gauges.budget)
+                exported[configMap] = nil
+            }
+            for (configMap, bytes) in payload {
+                let gauges =
+                    exported[configMap]
+                    ?? (
+                        bytes: registry.gauge(
+                            "modelbridge_cache_bytes", labels: [("configmap", configMap)],
+                            help: "Payload bytes of each cache ConfigMap (data and decoded binaryData), as the store "
+                                + "accounts them"),
+                        budget: registry.gauge(
+                            "modelbridge_cache_budget_bytes", labels: [("configmap", configMap)],
+                            help: "The payload bytes each cache ConfigMap is filled to before the store starts "
+                                + "another (below the API server's 1 MiB object limit)")
+                    )
+                exported[configMap] = gauges
+                gauges.bytes.set(to: Double(bytes))
+                gauges.budget.set(to: Double(budget))
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ import NIOCore
 /// | `GET /fetch?key=` | the stored entry; 404 when missing (B17) |
 /// | `GET /healthz` | liveness: 200 while the process serves |
 /// | `GET /readyz` | 200 when the store can be listed (the body says how many entries), 503 with the store's error otherwise |
-/// | `GET /metrics` | Prometheus text: HTTP figures per route and `process_*` (when ``HTTPServerMetrics/servesScrapes``) |
+/// | `GET /metrics` | Prometheus text: HTTP figures per route and `process_*` (when ``HTTPServerMetrics/servesScrapes``), and the ConfigMap store's `modelbridge_cache_bytes` / `modelbridge_cache_budget_bytes` |
 public struct StorageResponder: HTTPResponder {
     public typealias Context = BridgeRequestContext
 
@@ -46,6 +46,8 @@ public struct StorageResponder: HTTPResponder {
         self.logger = logger
         self.router = Self.routes(
             StorageHandlers(service: service), guardian: guardian, maximumBodySize: maximumBodySize, metrics: metrics)
+        // Only the ConfigMap store has a size to watch; a memory store exports no cache figures.
+        if let metrics, let store = service.store as? ConfigMapCatalogStore { store.exportFigures(to: metrics) }
     }
 
     public func respond(to request: Request, context: BridgeRequestContext) async throws -> Response {

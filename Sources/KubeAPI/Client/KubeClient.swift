@@ -23,6 +23,8 @@ public final class KubeClient: Sendable {
     let tokens: BearerTokenProvider
     let logger: Logger
     private let baseURL: String
+    /// `host:port` of the API server, as request metrics label it.
+    private let host: String
 
     /// Creates the client and its HTTP connection pool; call ``shutdown()`` when done.
     public init(
@@ -37,6 +39,7 @@ public final class KubeClient: Sendable {
         var base = BaseURL(config.server).text
         if !base.hasPrefix("http://") && !base.hasPrefix("https://") { base = "https://\(base)" }
         self.baseURL = base
+        self.host = BaseURL(base).hostAndPort
 
         var tls = TLSConfiguration.makeClientConfiguration()
         do {
@@ -111,6 +114,7 @@ public final class KubeClient: Sendable {
                 request.body = .bytes(body)
             }
             let response: HTTPClientResponse
+            let started = ContinuousClock.now
             do {
                 response = try await httpClient.execute(
                     request, timeout: TimeAmount(call.timeout ?? options.requestTimeout), logger: nil)
@@ -119,9 +123,12 @@ public final class KubeClient: Sendable {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                // A cancelled caller is not a failed request; anything else that got no answer is.
+                if !Task.isCancelled { report(call.method, statusCode: nil, since: started) }
                 throw KubeAPIError.transport(reason: "\(error)", context: context)
             }
             let code = Int(response.status.code)
+            report(call.method, statusCode: code, since: started)
             if (200..<300).contains(code) { return (response, context) }
 
             let body = try? await response.body.collect(upTo: 1 << 20)
@@ -143,6 +150,13 @@ public final class KubeClient: Sendable {
             }
             throw Self.error(httpStatus: code, headers: response.headers, body: body, context: context)
         }
+    }
+
+    private func report(_ method: HTTPMethod, statusCode: Int?, since started: ContinuousClock.Instant) {
+        guard let observer = options.requestObserver else { return }
+        observer(
+            KubeRequestOutcome(
+                method: method.rawValue, host: host, statusCode: statusCode, duration: ContinuousClock.now - started))
     }
 
     /// `Retry-After` in seconds (or the Status's `retryAfterSeconds`), at least 1 s, capped by the options.

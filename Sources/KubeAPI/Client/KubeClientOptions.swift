@@ -28,6 +28,8 @@ public struct KubeClientOptions: Sendable {
     public var maxBodyBytes: Int
     /// Sleeps between retries; tests replace it to record delays.
     public var sleep: @Sendable (Duration) async throws -> Void
+    /// Told how every request attempt ended (request metrics); `nil` reports nothing.
+    public var requestObserver: KubeRequestObserver?
 
     public init(
         userAgent: String = "modelbridge/1.0",
@@ -40,7 +42,8 @@ public struct KubeClientOptions: Sendable {
         conflictDelay: Duration = .milliseconds(10),
         tokenRefreshInterval: Duration = .seconds(60),
         maxBodyBytes: Int = 64 * 1024 * 1024,
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        requestObserver: KubeRequestObserver? = nil
     ) {
         self.userAgent = userAgent
         self.requestTimeout = requestTimeout
@@ -53,5 +56,6 @@ public struct KubeClientOptions: Sendable {
         self.tokenRefreshInterval = tokenRefreshInterval
         self.maxBodyBytes = maxBodyBytes
         self.sleep = sleep
+        self.requestObserver = requestObserver
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import WireValues
 
 /// Connection settings shared by every registry and catalog client.
 ///
@@ -60,11 +61,14 @@ public final class RegistryTransport: Sendable {
     private let configuration: RegistryHTTPConfiguration
     private let logger: Logger
     private let counts = Mutex<[String: Int]>([:])
+    private let requestObserver: RegistryRequestObserver?
 
     /// Creates the connection pool. Call ``shutdown()`` when done.
+    /// - Parameter requestObserver: told how every request ended (request metrics).
     public init(
         configuration: RegistryHTTPConfiguration = RegistryHTTPConfiguration(),
-        logger: Logger = Logger(label: "modelbridge.registry")
+        logger: Logger = Logger(label: "modelbridge.registry"),
+        requestObserver: RegistryRequestObserver? = nil
     ) throws {
         var clientConfiguration = HTTPClient.Configuration(
             tlsConfiguration: try configuration.tls.makeTLSConfiguration(),
@@ -77,6 +81,7 @@ public final class RegistryTransport: Sendable {
             eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
         self.configuration = configuration
         self.logger = logger
+        self.requestObserver = requestObserver
     }
 
     /// Closes every connection.
@@ -108,10 +113,13 @@ public final class RegistryTransport: Sendable {
         }
         counts.withLock { $0[registry, default: 0] += 1 }
         let started = ContinuousClock.now
+        var status: Int?
         do {
             let deadline = NIODeadline.now() + configuration.requestTimeout.timeAmount
             let response = try await httpClient.execute(request, deadline: deadline, logger: nil)
+            status = Int(response.status.code)
             let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
+            report(url, statusCode: status, since: started)
             let answer = RegistryHTTPResponse(
                 status: Int(response.status.code),
                 contentType: response.headers.first(name: "Content-Type"),
@@ -127,10 +135,20 @@ public final class RegistryTransport: Sendable {
             return answer
         } catch {
             if Task.isCancelled { throw CancellationError() }
+            // A body that failed after its head still counts under the status the server sent.
+            report(url, statusCode: status, since: started)
             let failure = RegistryError(registry: registry, url: url, reason: Self.reason(for: error))
             logger.debug("registry request failed", metadata: ["registry": "\(registry)", "error": "\(failure)"])
             throw failure
         }
+    }
+
+    private func report(_ url: String, statusCode: Int?, since started: ContinuousClock.Instant) {
+        guard let requestObserver else { return }
+        requestObserver(
+            RegistryRequestOutcome(
+                method: "GET", host: BaseURL(url).hostAndPort, statusCode: statusCode,
+                duration: ContinuousClock.now - started))
     }
 
     private static func reason(for error: any Error) -> RegistryError.Reason {
