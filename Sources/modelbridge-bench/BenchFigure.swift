@@ -1,6 +1,7 @@
 import Foundation
 
-/// One measured figure beside its target, as a row of the table and an object of `--json`.
+/// One measured figure beside its target, as a row of the table and an object of `--json`. A figure
+/// without a target (an absolute HTTP figure on a shared machine) is printed with no pass/fail.
 ///
 /// ```swift
 /// let figure = BenchFigure(name: "GET /list", value: 41_000, unit: "req/s", target: 38_000, direction: .atLeast)
@@ -19,22 +20,26 @@ struct BenchFigure: Sendable, Codable {
     /// `nil` when the figure could not be measured (the note says why).
     var value: Double?
     var unit: String
-    var target: Double
+    /// `nil`: the figure is informative only.
+    var target: Double?
     var direction: Direction
     /// Context: what was measured, the spread, or why it failed.
     var note: String = ""
 
     /// Measured divided by target: ≥ 1 meets an `atLeast` target, ≤ 1 meets an `atMost` one.
-    var ratio: Double? { value.map { target == 0 ? .infinity : $0 / target } }
+    var ratio: Double? {
+        guard let value, let target else { return nil }
+        return target == 0 ? .infinity : value / target
+    }
 
-    /// Whether the target is met; `nil` when not measured.
+    /// Whether the target is met; `nil` when not measured or without a target.
     var met: Bool? {
-        guard let value else { return nil }
+        guard let value, let target else { return nil }
         return direction == .atLeast ? value >= target : value <= target
     }
 
     /// A figure that could not be measured.
-    static func failed(_ name: String, unit: String, target: Double, direction: Direction, error: any Error)
+    static func failed(_ name: String, unit: String, target: Double?, direction: Direction, error: any Error)
         -> BenchFigure
     {
         BenchFigure(
@@ -47,6 +52,7 @@ struct BenchFigure: Sendable, Codable {
         switch unit {
         case "req/s", "requests", "models", "documents": return grouped(Int(value.rounded()))
         case "µs", "MiB", "s": return String(format: "%.1f", value)
+        case "×": return String(format: "%.3f", value)
         case "ms": return String(format: "%.2f", value)
         default: return String(format: "%.2f", value)
         }
@@ -99,7 +105,10 @@ enum BenchReport {
         for figure in figures {
             let measured = figure.value.map { BenchFigure.format($0, unit: figure.unit) + " " + figure.unit } ?? "—"
             let target =
-                "\(figure.direction.symbol) \(BenchFigure.format(figure.target, unit: figure.unit)) \(figure.unit)"
+                figure.target.map {
+                    "\(figure.direction.symbol) \(BenchFigure.format($0, unit: figure.unit)) \(figure.unit)"
+                }
+                ?? "—"
             let ratio = figure.ratio.map { String(format: "%.2f", $0) } ?? "—"
             let met = figure.met.map { $0 ? "yes" : "**no**" } ?? "—"
             // A note may carry a child's log lines; a table row must stay on one line.

@@ -17,6 +17,11 @@ struct LocationCommand: AsyncParsableCommand {
     @Option(help: "Largest accepted request body, in bytes (413 beyond).")
     var maxBodyBytes = 4 << 20
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Count every request and answer GET /metrics (Prometheus). --no-metrics drops both; the bench uses it.")
+    var metrics = true
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -44,7 +49,7 @@ struct LocationCommand: AsyncParsableCommand {
                         environment["BRIDGE_TOKEN"], podAddresses: Set([environment["POD_IP"]].compactMap { $0 })),
                     upstreamModelCardCounter: environment.bool("MODELCARD_UPSTREAM_COUNTER") ?? false,
                     maximumBodySize: maxBodyBytes,
-                    metrics: HTTPServerMetrics(role: "location"), logger: logger),
+                    metrics: metrics ? HTTPServerMetrics(role: "location") : nil, logger: logger),
                 logger: logger, shutdownSignals: [.sigterm, .sigint])
             try await server.start()
             logger.info("loading from storage", metadata: ["storage": "\(storageURL)", "format": "\(format.rawValue)"])
