@@ -40,8 +40,14 @@ public struct BridgeConsoleEngine: ConsoleEngine {
         var contents = StoreContents(shards: [], entries: [:])
         do {
             if let sharded = store as? ConfigMapCatalogStore {
-                contents.shards = try await sharded.shards().map {
-                    StoreContents.Shard(name: $0.name, bytes: $0.payloadBytes, keys: $0.keys)
+                // Bytes and budget are what the store's /metrics figures read, so the two never disagree.
+                let shards = try await sharded.shards()
+                let bytes = sharded.payloadBytesByConfigMap()
+                let budget = await sharded.shardBudget
+                contents.shards = shards.map {
+                    StoreContents.Shard(
+                        name: $0.name, bytes: bytes[$0.name] ?? $0.payloadBytes, budget: budget,
+                        keys: $0.keys)
                 }
             } else {
                 let keys = try await store.keys()

@@ -345,19 +345,26 @@ public struct CacheInfo: Hashable, Sendable {
 public struct CacheShard: Hashable, Sendable {
     /// The ConfigMap name.
     public var name: String
-    /// Data bytes used.
+    /// Data bytes used: the figure `/metrics` exports as `modelbridge_cache_bytes`.
     public var bytes: Int
+    /// What the store fills this ConfigMap to before it starts another (`modelbridge_cache_budget_bytes`);
+    /// `nil` when the store has no such budget (the memory store, or a store known only through its keys).
+    public var budgetBytes: Int?
     public var entries: [CacheEntry]
 
     /// Creates a shard.
-    public init(name: String, bytes: Int, entries: [CacheEntry] = []) {
+    public init(name: String, bytes: Int, budgetBytes: Int? = nil, entries: [CacheEntry] = []) {
         self.name = name
         self.bytes = bytes
+        self.budgetBytes = budgetBytes
         self.entries = entries
     }
 
-    /// Share of the 1 MiB ConfigMap limit, in percent.
-    public var percentUsed: Double { Double(bytes) * 100 / Double(CacheInfo.shardLimitBytes) }
+    /// Share of the budget in percent, or of the 1 MiB ConfigMap limit when there is no budget.
+    public var percentUsed: Double { Double(bytes) * 100 / Double(budgetBytes ?? CacheInfo.shardLimitBytes) }
+
+    /// Bytes left before the store starts another ConfigMap; `nil` without a budget.
+    public var headroomBytes: Int? { budgetBytes.map { max($0 - bytes, 0) } }
 }
 
 /// One key of a cache shard.

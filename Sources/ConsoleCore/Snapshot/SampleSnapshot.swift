@@ -101,7 +101,7 @@ extension EngineSnapshot {
         ]
         let cache = CacheInfo(shards: [
             CacheShard(
-                name: "bac-import-model", bytes: 803_000,
+                name: "bac-import-model", bytes: 803_000, budgetBytes: 921_600,
                 entries: [
                     CacheEntry(
                         key: mnist, fields: ["body", "modelCard", "lastUpdateTimeSinceEpoch"], locationID: "loc-7f3a",
@@ -114,7 +114,7 @@ extension EngineSnapshot {
                         updatedAt: ago(86_400 * 3), bytes: 640, documentJSON: models[2].documentJSON),
                 ]),
             CacheShard(
-                name: "bac-import-model-1", bytes: 2_048,
+                name: "bac-import-model-1", bytes: 2_048, budgetBytes: 921_600,
                 entries: [
                     CacheEntry(
                         key: bert, fields: ["body", "lastUpdateTimeSinceEpoch"], locationID: "loc-02de",

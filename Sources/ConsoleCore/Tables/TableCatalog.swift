@@ -157,7 +157,8 @@ public enum TableCatalog {
     static func cacheShards(_ snapshot: EngineSnapshot) -> TableModel {
         let columns = [
             Column("CONFIGMAP", "N", min: 10, flex: 2), Column("BYTES", "Z", min: 8, alignRight: true),
-            Column("USED", "U", min: 6, alignRight: true), Column("KEYS", "K", min: 4, alignRight: true),
+            Column("USED", "U", min: 6, alignRight: true), Column("HEADROOM", "H", min: 8, alignRight: true),
+            Column("KEYS", "K", min: 4, alignRight: true),
         ]
         let rows = snapshot.cache.shards.map { shard in
             let percent = shard.percentUsed
@@ -167,14 +168,22 @@ public enum TableCatalog {
                 cells: [
                     TableCell(shard.name), bytes(shard.bytes),
                     TableCell(oneDecimal(percent) + "%", sort: .number(percent), role: role),
+                    shard.headroomBytes.map { bytes($0) } ?? TableCell("-", sort: .number(-1), role: .dim),
                     TableCell("\(shard.entries.count)", sort: .number(Double(shard.entries.count))),
                 ], drill: .cacheEntries(shard: shard.name))
         }
         let total = snapshot.cache.shards.reduce(0) { $0 + $1.bytes }
         var model = TableModel(title: "Cache", columns: columns, rows: rows)
-        model.summary =
-            "\(snapshot.cache.shards.count) ConfigMaps, \(bytes(total).text) in total; each holds at most 1 MiB."
-            + " Enter lists a ConfigMap's keys."
+        // The budget is the same for every ConfigMap of a store; the figures are those /metrics exports.
+        if let budget = snapshot.cache.shards.compactMap(\.budgetBytes).max() {
+            model.summary =
+                "\(snapshot.cache.shards.count) ConfigMaps, \(bytes(total).text) in total, filled to "
+                + "\(bytes(budget).text) each (limit 1 MiB). Enter lists its keys."
+        } else {
+            model.summary =
+                "\(snapshot.cache.shards.count) ConfigMaps, \(bytes(total).text) in total; each holds at most 1 MiB."
+                + " Enter lists a ConfigMap's keys."
+        }
         return model
     }
 
