@@ -250,7 +250,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsoleBridgeTests",
-            dependencies: ["ConsoleBridge", "Bridge", "CatalogModel", "ConsoleCore"]
+            dependencies: [
+                "ConsoleBridge", "Bridge", "CatalogModel", "ConsoleCore", "KubeAPI", "RegistryAPI", "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "ConsoleCoreTests",

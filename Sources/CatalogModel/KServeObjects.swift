@@ -24,7 +24,7 @@ public struct OwnerReference: Hashable, Sendable {
 }
 
 /// A readiness condition of an inference service.
-public struct ServiceCondition: Hashable, Sendable {
+public struct ServiceCondition: Hashable, Sendable, Codable {
     public var type: String
     public var status: String
 
@@ -35,7 +35,7 @@ public struct ServiceCondition: Hashable, Sendable {
 }
 
 /// The URLs of one KServe status component (`predictor`, `transformer`, `explainer`).
-public struct ComponentURLs: Hashable, Sendable {
+public struct ComponentURLs: Hashable, Sendable, Codable {
     public var url: String?
     public var restURL: String?
     public var grpcURL: String?
@@ -48,7 +48,7 @@ public struct ComponentURLs: Hashable, Sendable {
 }
 
 /// The kind of KServe object a service came from.
-public enum ServingKind: String, Hashable, Sendable {
+public enum ServingKind: String, Hashable, Sendable, Codable {
     /// `serving.kserve.io/v1beta1` InferenceService.
     case inferenceService = "InferenceService"
     /// `serving.kserve.io/v1alpha1` LLMInferenceService.
@@ -56,7 +56,7 @@ public enum ServingKind: String, Hashable, Sendable {
 }
 
 /// What the normalizer reads of a KServe `InferenceService` (or `LLMInferenceService`).
-public struct KServeInferenceService: Hashable, Sendable {
+public struct KServeInferenceService: Hashable, Sendable, Codable {
     public var kind: ServingKind
     public var namespace: String
     public var name: String

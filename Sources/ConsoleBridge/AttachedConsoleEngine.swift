@@ -6,9 +6,11 @@ import Foundation
 import NIOCore
 
 /// The console attached to running sidecars by URL (for example through `oc port-forward`):
-/// location's `GET /state`, storage-rest's `/list` and `/fetch`, and the normalizer's
-/// `GET /state`. It never fetches documents from location, so Backstage's fetch records stay
-/// Backstage's. Actions go to the normalizer's `POST /resync` and location's `POST /upsert`.
+/// location's `GET /state` (``LocationStateDocument``), storage-rest's `/list` and `/fetch`, and the
+/// normalizer's `GET /state` (``NormalizerStateDocument``). The documents decode into the same values
+/// an in-process console reads, so both show the same views. It never fetches documents from location,
+/// so Backstage's fetch records stay Backstage's. Actions go to the normalizer's `POST /resync` and
+/// location's `POST /upsert`.
 public struct AttachedConsoleEngine: ConsoleEngine {
     /// location's base URL, without trailing slashes; `nil` when not attached.
     public var locationURL: String? { locationService?.base.text }
@@ -38,46 +40,6 @@ public struct AttachedConsoleEngine: ConsoleEngine {
         self.interval = interval
     }
 
-    struct LocationStateReply: Decodable {
-        struct Card: Decodable {
-            var key: String
-            var etag: String
-            var bytes: Int
-            var updatedAt: Date
-        }
-
-        var loaded: Bool
-        var uris: [String]
-        var cards: [Card]
-        var lastListFetch: Date?
-        var listFetchCount: Int
-        var documentFetches: [String: LocationIndex.FetchRecord]
-        var cardFetches: [String: LocationIndex.FetchRecord]
-    }
-
-    struct NormalizerStateReply: Decodable {
-        struct Registry: Decodable {
-            var key: String
-            var baseURL: String
-            var catalogURL: String?
-            var lastProbe: Date?
-            var lastFullRead: Date?
-            var lastError: String?
-            var models: Int
-            var liveVersions: Int
-            var requests: Int
-        }
-
-        var registries: [Registry]
-        var lastCycle: Date?
-        var lastCompleteCycle: Date?
-        var incompleteReasons: [String]
-        var isLeader: Bool
-        /// Absent from sidecars older than leader-election reporting.
-        var publishing: String?
-        var notPublishingReason: String?
-    }
-
     /// `GET path` of one sidecar; anything but 200 throws.
     func get(_ service: ServiceHTTPClient, _ path: String, query: [(String, String)] = []) async throws -> Data {
         let url = service.base.url(path, query: query)
@@ -93,24 +55,20 @@ public struct AttachedConsoleEngine: ConsoleEngine {
         return reply.body
     }
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
-    /// Reads every attached sidecar; a sidecar that does not answer shows as disconnected.
+    /// Reads every attached sidecar; a sidecar that does not answer, or answers a `/state` this console
+    /// cannot read (another release), shows as disconnected with the reason.
     public func state() async -> (EngineState, [ComponentStatus]) {
         var components: [ComponentStatus] = []
         var store = StoreContents(shards: [], entries: [:])
         if let storageService {
             do {
                 struct Keys: Decodable { var keys: [String] }
-                let keys = try Self.decoder.decode(Keys.self, from: try await get(storageService, "/list")).keys
+                let keys = try JSONDecoder().decode(Keys.self, from: try await get(storageService, "/list")).keys
                 for key in keys {
                     let data = try await get(storageService, "/fetch", query: [("key", key)])
                     store.entries[key] = try JSONDecoder().decode(StorageBody.self, from: data)
                 }
+                // storage-rest lists keys, not ConfigMaps: the cache shows as one shard of everything.
                 store.shards = [
                     StoreContents.Shard(
                         name: "storage-rest", bytes: store.entries.values.reduce(0) { $0 + $1.body.count }, keys: keys)
@@ -126,58 +84,57 @@ public struct AttachedConsoleEngine: ConsoleEngine {
             cardFetches: [:], unknownFetches: 0)
         if let locationService {
             do {
-                let reply = try Self.decoder.decode(
-                    LocationStateReply.self, from: try await get(locationService, "/state"))
-                let served = Set(reply.uris)
-                var entries: [LocationIndex.Entry] = []
-                var cards: [LocationIndex.Card] = []
-                for (key, entry) in store.entries {
-                    guard let importKey = ImportKey(storedKey: key), served.contains(importKey.uri(format: format))
-                    else { continue }
-                    entries.append(
-                        LocationIndex.Entry(
-                            key: importKey, uri: importKey.uri(format: format), body: ByteBuffer(bytes: entry.body),
-                            epoch: entry.lastUpdateTimeSinceEpoch, modelCardKey: entry.modelCardKey, updatedAt: Date()))
-                    if let cardKey = entry.modelCardKey, let card = reply.cards.first(where: { $0.key == cardKey }) {
-                        cards.append(
-                            LocationIndex.Card(
-                                key: cardKey, markdown: ByteBuffer(string: entry.modelCard ?? ""), etag: card.etag,
-                                updatedAt: card.updatedAt))
-                    }
-                }
-                location = LocationSnapshot(
-                    loaded: reply.loaded, entries: entries.sorted { $0.key < $1.key }, cards: cards,
-                    lastListFetch: reply.lastListFetch, listFetchCount: reply.listFetchCount,
-                    documentFetches: reply.documentFetches, cardFetches: reply.cardFetches, unknownFetches: 0)
+                let document = try StateDocumentCoding.decode(
+                    LocationStateDocument.self, from: try await get(locationService, "/state"))
+                location = Self.location(document, store: store.entries)
             } catch {
                 components.append(ComponentStatus(name: "location", health: .disconnected, detail: "\(error)"))
             }
         }
-        var normalizer: NormalizerSnapshot?
+        var normalizer: NormalizerState?
+        var events: [EventLog.Event] = []
         if let normalizerService {
             do {
-                let reply = try Self.decoder.decode(
-                    NormalizerStateReply.self, from: try await get(normalizerService, "/state"))
-                normalizer = NormalizerSnapshot(
-                    registries: reply.registries.map {
-                        RegistryStatus(
-                            key: $0.key, baseURL: $0.baseURL, catalogURL: $0.catalogURL, lastProbe: $0.lastProbe,
-                            lastFullRead: $0.lastFullRead, lastError: $0.lastError, models: $0.models,
-                            liveVersions: $0.liveVersions, requests: $0.requests)
-                    }, lastCycle: reply.lastCycle, lastCompleteCycle: reply.lastCompleteCycle,
-                    incompleteReasons: reply.incompleteReasons, isLeader: reply.isLeader,
-                    publishing: PublishingState(
-                        mode: reply.publishing.flatMap(PublishingState.Mode.init(rawValue:)) ?? .publishing,
-                        reason: reply.notPublishingReason))
+                let document = try StateDocumentCoding.decode(
+                    NormalizerStateDocument.self, from: try await get(normalizerService, "/state"))
+                normalizer = document.state
+                events = document.events
             } catch {
                 components.append(ComponentStatus(name: "rhoai-normalizer", health: .disconnected, detail: "\(error)"))
             }
         }
         let state = EngineState(
-            location: location, normalizer: normalizer, store: store, events: [], format: format, mode: .attached,
+            location: location, normalizerState: normalizer, store: store, events: events, format: format,
+            mode: .attached,
             context: [locationURL, storageURL, normalizerURL].compactMap { $0 }.joined(separator: " "),
             readOnly: readOnly)
         return (state, components)
+    }
+
+    /// location's snapshot from its `/state` (which leaves bodies out) and the bodies storage-rest holds
+    /// under the same keys; a document storage no longer holds keeps an empty body.
+    static func location(_ document: LocationStateDocument, store: [String: StorageBody]) -> LocationSnapshot {
+        let entries = document.documents.compactMap { served -> LocationIndex.Entry? in
+            // The key string comes from the wire: this is the HTTP edge where it becomes segments.
+            guard let key = ImportKey(storedKey: served.key) else { return nil }
+            return LocationIndex.Entry(
+                key: key, uri: served.uri, body: ByteBuffer(bytes: store[served.key]?.body ?? Data()),
+                epoch: served.epoch, modelCardKey: served.modelCardKey, updatedAt: served.updatedAt)
+        }
+        let markdown = Dictionary(
+            store.values.compactMap { entry in entry.modelCardKey.map { ($0, entry.modelCard ?? "") } },
+            uniquingKeysWith: { first, _ in first })
+        let cards = document.cards.map {
+            LocationIndex.Card(
+                key: $0.key, markdown: ByteBuffer(string: markdown[$0.key] ?? ""), etag: $0.etag,
+                updatedAt: $0.updatedAt)
+        }
+        return LocationSnapshot(
+            loaded: document.loaded, entries: entries.sorted { $0.key < $1.key },
+            cards: cards.sorted { $0.key < $1.key },
+            lastListFetch: document.lastListFetch, listFetchCount: document.listFetchCount,
+            documentFetches: document.documentFetches, cardFetches: document.cardFetches,
+            unknownFetches: document.unknownFetches)
     }
 
     public func snapshots() -> AsyncStream<EngineSnapshot> {

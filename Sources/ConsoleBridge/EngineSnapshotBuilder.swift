@@ -3,10 +3,12 @@ import CatalogModel
 import ConsoleCore
 import Foundation
 
-/// Everything the engine knows at one instant, gathered from its parts.
+/// Everything the engine knows at one instant, gathered from its parts: in process from the engine's
+/// values, attached from the same values decoded from the sidecars' `/state` documents.
 public struct EngineState: Sendable {
     public var location: LocationSnapshot
-    public var normalizer: NormalizerSnapshot?
+    /// What the normalizer knows; `nil` without a normalizer.
+    public var normalizer: NormalizerState?
     public var store: StoreContents
     public var events: [EventLog.Event]
     public var format: NormalizerFormat
@@ -16,12 +18,25 @@ public struct EngineState: Sendable {
     /// Whether the Kubernetes API answered the last time it was used.
     public var kubernetesReachable: Bool?
 
+    /// The state of an in-process engine: `normalizer` is the controller's snapshot, rendered in `format`.
     public init(
         location: LocationSnapshot, normalizer: NormalizerSnapshot?, store: StoreContents, events: [EventLog.Event],
         format: NormalizerFormat, mode: ConsoleMode, context: String, readOnly: Bool, kubernetesReachable: Bool? = nil
     ) {
+        self.init(
+            location: location, normalizerState: normalizer.map { NormalizerState($0, format: format) }, store: store,
+            events: events, format: format, mode: mode, context: context, readOnly: readOnly,
+            kubernetesReachable: kubernetesReachable)
+    }
+
+    /// The state of an engine whose normalizer state is already known (decoded from its admin port's `/state`).
+    public init(
+        location: LocationSnapshot, normalizerState: NormalizerState?, store: StoreContents,
+        events: [EventLog.Event], format: NormalizerFormat, mode: ConsoleMode, context: String, readOnly: Bool,
+        kubernetesReachable: Bool? = nil
+    ) {
         self.location = location
-        self.normalizer = normalizer
+        self.normalizer = normalizerState
         self.store = store
         self.events = events
         self.format = format
@@ -36,12 +51,16 @@ public struct EngineState: Sendable {
 public struct StoreContents: Sendable {
     public struct Shard: Sendable {
         public var name: String
+        /// Payload bytes, as `modelbridge_cache_bytes` exports them.
         public var bytes: Int
+        /// The store's fill budget, as `modelbridge_cache_budget_bytes` exports it; `nil` without one.
+        public var budget: Int?
         public var keys: [String]
 
-        public init(name: String, bytes: Int, keys: [String]) {
+        public init(name: String, bytes: Int, budget: Int? = nil, keys: [String]) {
             self.name = name
             self.bytes = bytes
+            self.budget = budget
             self.keys = keys
         }
     }
@@ -64,32 +83,27 @@ public enum EngineSnapshotBuilder {
     /// The snapshot at `now`.
     public static func build(_ state: EngineState, now: Date) -> EngineSnapshot {
         let documents = state.normalizer?.documents ?? []
-        let identities = registryIdentities(state.normalizer)
         let served = Dictionary(
             state.location.entries.map { ($0.key.key, $0) }, uniquingKeysWith: { first, _ in first })
         var models: [ModelRow] = []
         var techDocs: [TechDocsRow] = []
         var seen: Set<String> = []
         for document in documents {
-            let key = document.key.key
+            let key = document.key
             seen.insert(key)
-            let uri = document.key.uri(format: state.format)
-            let identity = identities[key]
             let model = document.document.models.first
             models.append(
                 ModelRow(
-                    key: key, uri: uri, registry: identity?.registry ?? "kserve",
-                    model: identity?.model ?? document.key.segment1,
-                    version: identity?.version ?? document.key.segment2,
+                    key: key, uri: document.uri, registry: document.registry ?? "kserve", model: document.model,
+                    version: document.version,
                     state: served[key] == nil
                         ? "pending" : (state.normalizer?.failing[key] != nil ? "failing" : "served"),
-                    owner: model?.owner ?? "", lifecycle: model?.lifecycle ?? "", format: identity?.format ?? "",
-                    endpoints: document.document.modelServer?.api.map { [$0.url] } ?? [],
-                    labels: identity?.labels ?? [:],
-                    backstageFetch: state.location.documentFetches[uri].map(fetch),
+                    owner: model?.owner ?? "", lifecycle: model?.lifecycle ?? "", format: document.format ?? "",
+                    endpoints: document.document.modelServer?.api.map { [$0.url] } ?? [], labels: document.labels,
+                    backstageFetch: state.location.documentFetches[document.uri].map(fetch),
                     documentJSON: prettyJSON(document.document)))
-            if document.reconcilerType == .kubeflow {
-                techDocs.append(techDocsRow(document, identity: identity, state: state, served: served[key]))
+            if let card = document.card {
+                techDocs.append(techDocsRow(document, card: card, state: state, served: served[key]))
             }
         }
         for entry in state.location.entries where !seen.contains(entry.key.key) {
@@ -112,78 +126,34 @@ public enum EngineSnapshotBuilder {
             })
     }
 
-    struct Identity {
-        var registry: String
-        var model: String
-        var version: String
-        var format: String
-        var labels: [String: String]
-        var source: CatalogSource?
-        var card: CardState?
-        var catalogURL: String?
-    }
-
-    static func registryIdentities(_ normalizer: NormalizerSnapshot?) -> [String: Identity] {
-        var result: [String: Identity] = [:]
-        for snapshot in normalizer?.snapshots ?? [] {
-            for (model, version) in snapshot.liveVersions {
-                let key = ImportKey.registry(registry: snapshot.registry, model: model.name, version: version.name)
-                let artifacts = snapshot.artifactsByVersion[version.id] ?? []
-                let source = artifacts.lazy.compactMap(\.catalogSource).first
-                var labels: [String: String] = [:]
-                for (name, value) in model.customProperties.merging(version.customProperties, uniquingKeysWith: { $1 })
-                {
-                    if let text = value.string { labels[name] = text }
-                }
-                result[key.key] = Identity(
-                    registry: snapshot.registry, model: model.name, version: version.name,
-                    format: artifacts.lazy.compactMap(\.modelFormatName).first ?? "", labels: labels, source: source,
-                    card: source.flatMap { snapshot.cards[$0] }, catalogURL: snapshot.catalogURL)
-            }
-        }
-        return result
-    }
-
     /// The TechDocs row, with a plain reason when the model has no docs in Backstage.
     static func techDocsRow(
-        _ document: NormalizedDocument, identity: Identity?, state: EngineState, served: LocationIndex.Entry?
+        _ document: DocumentState, card: CardPropagation, state: EngineState, served: LocationIndex.Entry?
     ) -> TechDocsRow {
-        let source = identity?.source
-        var fetchRecord: CardFetch?
-        var reason: CardMissingReason?
-        switch identity?.card {
-        case .fetched(let markdown, let at):
-            fetchRecord = CardFetch(
-                at: timestamp(at), bytes: markdown.utf8.count, hash: ContentDigest.hex(markdown.utf8, length: 12))
-        case .empty(let at):
-            fetchRecord = CardFetch(at: timestamp(at), bytes: 0)
-            reason = .cardEmpty
-        case .failed(let why, let at, let lastGood):
-            fetchRecord = CardFetch(at: timestamp(at), bytes: lastGood?.utf8.count ?? 0, error: why)
-            if lastGood == nil { reason = .catalogUnreachable }
-        case .noCatalog:
-            reason = .noCatalogRoute
-        case nil:
-            if source == nil {
-                reason = .registeredBeforeRHOAI225
-            } else if identity?.catalogURL == nil {
-                reason = .noCatalogRoute
-            }
+        var catalogFetch: CardFetch?
+        if let at = card.readAt {
+            catalogFetch = CardFetch(at: timestamp(at), bytes: card.bytes, hash: card.hash ?? "", error: card.error)
         }
-        let cardKey = document.modelCard?.key
+        let reason: CardMissingReason? =
+            switch card.missing {
+            case .noCatalogSource: .registeredBeforeRHOAI225
+            case .noCatalogRoute: .noCatalogRoute
+            case .cardEmpty: .cardEmpty
+            case .catalogUnreachable: .catalogUnreachable
+            case nil: nil
+            }
+        let cardKey = document.modelCardKey
         let isServed = cardKey.map { key in state.location.cards.contains { $0.key == key } } ?? false
         return TechDocsRow(
-            key: document.key.key, model: identity?.model ?? document.key.segment1,
-            version: identity?.version ?? document.key.segment2,
-            cardSource: source.map { "\($0.sourceClass)/\($0.group)/\($0.name)" }, catalogFetch: fetchRecord,
-            servedPath: isServed ? "/modelcard?key=\(cardKey ?? "")" : nil,
+            key: document.key, model: document.model, version: document.version, cardSource: card.source,
+            catalogFetch: catalogFetch, servedPath: isServed ? "/modelcard?key=\(cardKey ?? "")" : nil,
             backstageRead: cardKey.flatMap { state.location.cardFetches[$0] }.map(fetch),
             missingReason: served == nil && reason == nil ? .other("not served by location yet") : reason)
     }
 
-    static func endpoints(_ state: EngineState, documents: [NormalizedDocument]) -> [EndpointRow] {
+    static func endpoints(_ state: EngineState, documents: [DocumentState]) -> [EndpointRow] {
         let servers = Dictionary(
-            documents.compactMap { document -> (String, NormalizedDocument)? in
+            documents.compactMap { document -> (String, DocumentState)? in
                 guard let url = document.document.modelServer?.api?.url else { return nil }
                 return (url, document)
             }, uniquingKeysWith: { first, _ in first })
@@ -202,7 +172,7 @@ public enum EngineSnapshotBuilder {
                     internalURL: service.addressURL,
                     authEnabled: service.annotations["security.opendatahub.io/enable-auth"]?.lowercased() == "true",
                     linkedModel: linked?.document.models.first?.name,
-                    linkedVersion: RegistryLabel.modelVersionID(service.labels), linkedKey: linked?.key.key,
+                    linkedVersion: RegistryLabel.modelVersionID(service.labels), linkedKey: linked?.key,
                     labels: service.labels)
             }
     }
@@ -211,7 +181,7 @@ public enum EngineSnapshotBuilder {
         CacheInfo(
             shards: store.shards.map { shard in
                 CacheShard(
-                    name: shard.name, bytes: shard.bytes,
+                    name: shard.name, bytes: shard.bytes, budgetBytes: shard.budget,
                     entries: shard.keys.map { key in
                         let entry = store.entries[key]
                         var fields = ["body"]
@@ -266,10 +236,16 @@ public enum EngineSnapshotBuilder {
                     name: "catalog", health: catalog == nil ? .unknown : .connected,
                     detail: catalog ?? "no catalog route"))
         }
+        // The fullest ConfigMap, from the figures /metrics exports (modelbridge_cache_bytes / _budget_bytes).
+        let fullest = state.store.shards.compactMap { shard in
+            shard.budget.map { Double(shard.bytes) * 100 / Double(max($0, 1)) }
+        }.max()
         components.append(
             ComponentStatus(
                 name: "storage", health: state.store.error == nil ? .connected : .disconnected,
-                detail: state.store.error ?? "\(state.store.entries.count) entries"))
+                detail: state.store.error
+                    ?? "\(state.store.entries.count) entries"
+                    + (fullest.map { ", fullest ConfigMap " + String(format: "%.0f", $0) + "% of its budget" } ?? "")))
         components.append(
             ComponentStatus(
                 name: "location", health: state.location.loaded ? .connected : .degraded,

@@ -7,8 +7,8 @@ import Testing
 @testable import Bridge
 
 @Suite struct EngineSnapshotBuilderTests {
-    /// One registry with four versions, one per TechDocs situation.
-    func state() throws -> (EngineState, [String: NormalizedDocument]) {
+    /// One registry with four versions, one per TechDocs situation; `catalog: false` takes its catalog route away.
+    func state(catalog: Bool = true) throws -> (EngineState, [String: NormalizedDocument]) {
         let model = RegisteredModel(id: "1", name: "granite", owner: "alice")
         func version(_ id: String, _ name: String) -> ModelVersion {
             ModelVersion(id: id, name: name, registeredModelId: "1")
@@ -22,7 +22,7 @@ import Testing
                 modelSourceGroup: source?.group, modelSourceName: source?.name)
         }
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        let snapshot = RegistrySnapshot(
+        var snapshot = RegistrySnapshot(
             registry: "ns:reg", baseURL: "http://reg", catalogURL: "http://catalog", models: [model],
             versions: [version("2", "v-card"), version("3", "v-old"), version("4", "v-empty"), version("5", "v-down")],
             artifactsByVersion: [
@@ -35,6 +35,10 @@ import Testing
                 unreachable: .failed(reason: "connection refused", at: now, lastGood: nil),
             ],
             fingerprint: nil, readAt: now, skipped: [])
+        if !catalog {
+            snapshot.catalogURL = nil
+            snapshot.cards = [:]
+        }
         let normalizer = RegistryNormalizer(settings: NormalizerSettings())
         var documents: [String: NormalizedDocument] = [:]
         for (model, version) in snapshot.liveVersions {
@@ -74,9 +78,7 @@ import Testing
     }
 
     @Test func aRegistryWithoutACatalogRouteSaysSo() throws {
-        var (state, _) = try state()
-        state.normalizer?.snapshots[0].catalogURL = nil
-        state.normalizer?.snapshots[0].cards = [:]
+        let (state, _) = try state(catalog: false)
         let snapshot = EngineSnapshotBuilder.build(state, now: Date())
         let row = snapshot.techDocs.first { $0.version == "v-empty" }
         #expect(row?.missingReason == .noCatalogRoute)

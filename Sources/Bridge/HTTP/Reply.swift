@@ -26,6 +26,15 @@ enum Reply {
         return bytes(ByteBuffer(bytes: data), status: status, contentType: jsonType)
     }
 
+    /// A `/state` document, written by ``StateDocumentCoding``.
+    static func state<Document: StateDocument>(_ document: Document) -> Response {
+        do {
+            return bytes(ByteBuffer(bytes: try StateDocumentCoding.encoder().encode(document)), contentType: jsonType)
+        } catch {
+            return self.error(.internalServerError, "cannot encode \(Document.kind): \(error)")
+        }
+    }
+
     /// A JSON error body `{"error": "...", "status": N}`.
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
         json(ErrorBody(error: message, status: status.code), status: status)

@@ -16,7 +16,7 @@ import Prometheus
 /// | `DELETE /remove?key=` | forgets a document (guarded) |
 /// | `GET /healthz` | liveness: 200 while the process serves |
 /// | `GET /readyz` | 200 once loaded from storage (the body says how many documents and cards it serves), 503 before |
-/// | `GET /state` | what Backstage fetched and when, for `modelbridge console --attach-location` |
+/// | `GET /state` | ``LocationStateDocument``: what it serves and what Backstage fetched and when, for `modelbridge console --attach-location` |
 /// | `GET /metrics` | Prometheus text: HTTP figures per route, documents, cards, last `/list` fetch, `process_*` (when ``HTTPServerMetrics/servesScrapes``) |
 ///
 /// Double slashes from a `baseUrl` with a trailing slash are collapsed (C12).
@@ -113,7 +113,7 @@ public struct LocationResponder: HTTPResponder {
         }
         routes.get("/state") { request, _ in
             try request.allowQuery([])
-            return Reply.json(LocationState(index.snapshot()))
+            return Reply.state(LocationStateDocument(index.snapshot()))
         }
         routes.get("/readyz") { request, _ in
             try request.allowQuery([])
@@ -189,35 +189,5 @@ struct LocationHandlers: Sendable {
         } catch let error as LocationError {
             return Reply.error(.badRequest, error.description)
         }
-    }
-}
-
-/// The JSON of `GET /state`: location's own records, not the documents.
-struct LocationState: Encodable {
-    struct Card: Encodable {
-        var key: String
-        var etag: String
-        var bytes: Int
-        var updatedAt: Date
-    }
-
-    var loaded: Bool
-    var uris: [String]
-    var cards: [Card]
-    var lastListFetch: Date?
-    var listFetchCount: Int
-    var documentFetches: [String: LocationIndex.FetchRecord]
-    var cardFetches: [String: LocationIndex.FetchRecord]
-
-    init(_ snapshot: LocationSnapshot) {
-        loaded = snapshot.loaded
-        uris = snapshot.entries.map(\.uri)
-        cards = snapshot.cards.map {
-            Card(key: $0.key, etag: $0.etag, bytes: $0.markdown.readableBytes, updatedAt: $0.updatedAt)
-        }
-        lastListFetch = snapshot.lastListFetch
-        listFetchCount = snapshot.listFetchCount
-        documentFetches = snapshot.documentFetches
-        cardFetches = snapshot.cardFetches
     }
 }

@@ -10,7 +10,7 @@ import NIOCore
 /// | `GET /healthz` | 200 while the process runs |
 /// | `GET /readyz` | 200 once the first cycle has run (the body says whether the last one was complete, and why a standby publishes nothing); 503 before, and while the lease cannot be acquired or renewed (the body says why) |
 /// | `POST /resync`, `POST /resync?key=` | a full resync now, or of one document's sources (guarded) |
-/// | `GET /state` | what the normalizer knows, as JSON, for `modelbridge console --attach` |
+/// | `GET /state` | ``NormalizerStateDocument``: what the normalizer knows (registries, documents and their identities, KServe services, card propagation, failing keys, events, leadership), for `modelbridge console --attach-normalizer` |
 public struct NormalizerAdminResponder: HTTPResponder {
     public typealias Context = BridgeRequestContext
 
@@ -78,63 +78,11 @@ public struct NormalizerAdminResponder: HTTPResponder {
             await controller.requestResync(key: key)
             return Reply.json(["resync": key ?? "all"], status: .accepted)
         }
-        routes.get("/state") { _, _ in
-            Reply.json(AdminState(await controller.snapshot()))
+        routes.get("/state") { request, _ in
+            try request.allowQuery([])
+            let state = NormalizerState(await controller.snapshot(), format: controller.configuration.format)
+            return Reply.state(NormalizerStateDocument(state, events: controller.events.all()))
         }
         return routes.build()
-    }
-}
-
-/// The JSON shape of `GET /state`.
-struct AdminState: Encodable {
-    struct Registry: Encodable {
-        var key: String
-        var baseURL: String
-        var catalogURL: String?
-        var lastProbe: Date?
-        var lastFullRead: Date?
-        var lastError: String?
-        var models: Int
-        var liveVersions: Int
-        var requests: Int
-    }
-
-    struct Document: Encodable {
-        var key: String
-        var type: String
-        var epoch: String
-        var modelCardKey: String?
-        var failing: String?
-    }
-
-    var registries: [Registry]
-    var documents: [Document]
-    var lastCycle: Date?
-    var lastCompleteCycle: Date?
-    var incompleteReasons: [String]
-    var isLeader: Bool
-    /// `publishing`, `standby` or `blocked`.
-    var publishing: String
-    /// `publishing nothing because …`, when not publishing.
-    var notPublishingReason: String?
-
-    init(_ snapshot: NormalizerSnapshot) {
-        registries = snapshot.registries.map {
-            Registry(
-                key: $0.key, baseURL: $0.baseURL, catalogURL: $0.catalogURL, lastProbe: $0.lastProbe,
-                lastFullRead: $0.lastFullRead, lastError: $0.lastError, models: $0.models,
-                liveVersions: $0.liveVersions, requests: $0.requests)
-        }
-        documents = snapshot.documents.map {
-            Document(
-                key: $0.key.key, type: $0.reconcilerType.rawValue, epoch: $0.epoch, modelCardKey: $0.modelCard?.key,
-                failing: snapshot.failing[$0.key.key])
-        }
-        lastCycle = snapshot.lastCycle
-        lastCompleteCycle = snapshot.lastCompleteCycle
-        incompleteReasons = snapshot.incompleteReasons
-        isLeader = snapshot.isLeader
-        publishing = snapshot.publishing.mode.rawValue
-        notPublishingReason = snapshot.publishing.reason
     }
 }

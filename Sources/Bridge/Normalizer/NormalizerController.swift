@@ -39,7 +39,7 @@ public struct NormalizerConfiguration: Sendable {
 }
 
 /// The state of one registry as the console shows it.
-public struct RegistryStatus: Sendable, Hashable {
+public struct RegistryStatus: Sendable, Hashable, Codable {
     public var key: String
     public var baseURL: String
     public var catalogURL: String?

@@ -8,7 +8,7 @@
 /// }
 /// ```
 public struct PublishingState: Sendable, Hashable {
-    public enum Mode: String, Sendable, Hashable, CaseIterable {
+    public enum Mode: String, Sendable, Hashable, CaseIterable, Codable {
         /// This normalizer writes: it holds the lease, or leader election is off.
         case publishing
         /// Another replica holds the lease; this one publishes nothing, by design.

@@ -5,8 +5,8 @@ import Synchronization
 /// errors and retries, newest last.
 public final class EventLog: Sendable {
     /// One logged decision.
-    public struct Event: Sendable, Hashable {
-        public enum Level: String, Sendable, Hashable {
+    public struct Event: Sendable, Hashable, Codable {
+        public enum Level: String, Sendable, Hashable, Codable {
             case info, warning, error
         }
 
@@ -15,6 +15,13 @@ public final class EventLog: Sendable {
         /// Which part of the engine (`registry ns:name`, `kserve`, `storage`, `keyset`, …).
         public var source: String
         public var message: String
+
+        public init(at: Date, level: Level, source: String, message: String) {
+            self.at = at
+            self.level = level
+            self.source = source
+            self.message = message
+        }
     }
 
     private let capacity: Int

@@ -1,0 +1,200 @@
+import AsyncHTTPClient
+import Bridge
+import CatalogModel
+import ConsoleBridge
+import ConsoleCore
+import Foundation
+import KubeAPI
+import Logging
+import RegistryAPI
+import Sandbox
+import Testing
+
+/// One engine against the demo sandbox, seen twice: in process (``BridgeConsoleEngine``) and through its
+/// ports (``AttachedConsoleEngine``). Every view must show the same rows.
+@Suite(.serialized) struct AttachedParityTests {
+    @Test func theAttachedConsoleShowsWhatTheInProcessConsoleShows() async throws {
+        let rig = try await EngineRig.start()
+        do {
+            try await rig.settle()
+            // Developer Hub reads /list, every document and every card, so the Backstage view has rows.
+            let cycle = await rig.platform.backstage.pollNow()
+            #expect(cycle.outcome == .applied, "\(cycle)")
+
+            let inProcess = BridgeConsoleEngine(
+                index: rig.index, controller: rig.controller, store: rig.store,
+                location: InProcessLocationSink(index: rig.index), events: rig.events, format: .jsonArray,
+                mode: .sandbox, context: "in-process", readOnly: true)
+            let attached = AttachedConsoleEngine(
+                locationURL: rig.location.url, storageURL: rig.storage.url, normalizerURL: rig.admin.url,
+                readOnly: true, client: rig.http)
+            // The engine is idle (no cycle runs unless the test runs one), so the two samples see one state.
+            let now = Date()
+            let local = EngineSnapshotBuilder.build(await inProcess.state(), now: now)
+            let (attachedState, failures) = await attached.state()
+            #expect(failures.isEmpty, "\(failures)")
+            let remote = EngineSnapshotBuilder.build(attachedState, now: now)
+
+            // Not a comparison of two empty screens.
+            #expect(remote.models.count > 10 && remote.models.allSatisfy { $0.registry != "(stored)" })
+            #expect(remote.models.contains { $0.format == "vLLM" && $0.model == "Mistral_7B.Instruct" })
+            #expect(remote.endpoints.count >= 5 && remote.endpoints.contains { $0.linkedKey != nil })
+            #expect(remote.techDocs.contains { $0.missingReason == nil && $0.servedPath != nil })
+            #expect(remote.techDocs.contains { $0.missingReason == .registeredBeforeRHOAI225 })
+            #expect(!remote.backstage.fetches.isEmpty && !remote.events.isEmpty)
+
+            #expect(remote.models == local.models)
+            #expect(remote.endpoints == local.endpoints)
+            #expect(remote.techDocs == local.techDocs)
+            #expect(remote.backstage == local.backstage)
+            #expect(remote.events == local.events)
+            // storage-rest lists keys, not ConfigMaps, so attached shows one pseudo-shard where in process a
+            // store may have several (and names them): the cache is compared entry by entry, by key.
+            #expect(Self.cacheEntries(remote) == Self.cacheEntries(local))
+            #expect(!Self.cacheEntries(remote).isEmpty)
+
+            // The tables the six views draw, at one instant (so ages agree too).
+            var localConsole = ConsoleState(snapshot: local)
+            var remoteConsole = ConsoleState(snapshot: remote)
+            localConsole.now = Timestamp(secondsSince1970: now.timeIntervalSince1970)
+            remoteConsole.now = localConsole.now
+            for table in [TableID.models, .endpoints, .techDocs, .backstage, .events] {
+                #expect(
+                    TableCatalog.model(table, state: remoteConsole).rows
+                        == TableCatalog.model(table, state: localConsole).rows, "\(table)")
+            }
+            let remoteShard = try #require(remote.cache.shards.first?.name)
+            let localShard = try #require(local.cache.shards.first?.name)
+            #expect(
+                TableCatalog.model(.cacheEntries(shard: remoteShard), state: remoteConsole).rows
+                    == TableCatalog.model(.cacheEntries(shard: localShard), state: localConsole).rows)
+        } catch {
+            Issue.record(error)
+        }
+        await rig.shutdown()
+    }
+
+    @Test func stateAnswersAnUnknownQueryParameterWith400() async throws {
+        let rig = try await EngineRig.start()
+        do {
+            for url in [rig.admin.url, rig.location.url] {
+                let reply = try await rig.http.execute(
+                    HTTPClientRequest(url: url + "/state?verbose=1"), timeout: .seconds(5))
+                #expect(reply.status.code == 400, "\(url)")
+                let good = try await rig.http.execute(HTTPClientRequest(url: url + "/state"), timeout: .seconds(5))
+                #expect(good.status.code == 200, "\(url)")
+            }
+        } catch {
+            Issue.record(error)
+        }
+        await rig.shutdown()
+    }
+
+    static func cacheEntries(_ snapshot: EngineSnapshot) -> [CacheEntry] {
+        snapshot.cache.shards.flatMap(\.entries).sorted { $0.key < $1.key }
+    }
+}
+
+/// The demo sandbox and the three roles in process on loopback ports, wired like `modelbridge all`:
+/// storage writes into location's index in memory, and each role serves its HTTP port.
+struct EngineRig: Sendable {
+    let platform: SandboxPlatform
+    let kube: KubeClient
+    let transport: RegistryTransport
+    let cluster: ClusterSource
+    let clusterTask: Task<Void, any Error>
+    let index: LocationIndex
+    let store: MemoryCatalogStore
+    let events: EventLog
+    let controller: NormalizerController
+    let location: RoleServer<LocationResponder>
+    let storage: RoleServer<StorageResponder>
+    let admin: RoleServer<NormalizerAdminResponder>
+    let http: HTTPClient
+
+    static func start() async throws -> EngineRig {
+        var quiet = Logger(label: "test.parity")
+        quiet.logLevel = .critical
+        let loopback = ListenAddress(host: "127.0.0.1", port: 0)
+        let index = LocationIndex(format: .jsonArray)
+        index.markLoaded()
+        let store = MemoryCatalogStore()
+        let service = StorageService(store: store, location: InProcessLocationSink(index: index), logger: quiet)
+        let location = RoleServer(
+            name: "location", address: loopback, responder: LocationResponder(index: index, logger: quiet),
+            logger: quiet)
+        try await location.start()
+        let storage = RoleServer(
+            name: "storage-rest", address: loopback, responder: StorageResponder(service: service, logger: quiet),
+            logger: quiet)
+        try await storage.start()
+
+        var configuration = SandboxConfiguration(scenario: .demo)
+        configuration.readyDelay = .zero
+        configuration.backstagePolls = false
+        configuration.locationURL = location.url
+        let platform = try SandboxPlatform(configuration: configuration, logger: quiet)
+        try await platform.start()
+
+        let kube = try KubeClient(config: KubeConfig(server: platform.kubernetes.url, namespace: "rhdh"), logger: quiet)
+        let transport = try RegistryTransport(logger: quiet)
+        let cluster = ClusterSource(client: kube, logger: quiet)
+        let clusterTask = Task { try await cluster.run() }
+        let events = EventLog()
+        let controller = NormalizerController(
+            configuration: NormalizerConfiguration(probeInterval: .milliseconds(1), pollingInterval: .seconds(3600)),
+            routes: KubeRouteLister(client: kube), transport: transport, cluster: cluster,
+            sink: InProcessCatalogSink(service: service), events: events, logger: quiet)
+        let admin = RoleServer(
+            name: "rhoai-normalizer", address: loopback,
+            responder: NormalizerAdminResponder(controller: controller, metrics: BridgeMetrics()), logger: quiet)
+        try await admin.start()
+        return EngineRig(
+            platform: platform, kube: kube, transport: transport, cluster: cluster, clusterTask: clusterTask,
+            index: index, store: store, events: events, controller: controller, location: location, storage: storage,
+            admin: admin, http: HTTPClient(eventLoopGroupProvider: .singleton))
+    }
+
+    /// Runs cycles until the normalizer has published a complete key set from a cluster whose services all
+    /// have their final status (the sandbox sets it once: ready, or failed for the never-ready one).
+    func settle() async throws {
+        let cluster = self.cluster
+        try await poll(until: "the KServe informers list") { cluster.hasSynced }
+        let controller = self.controller
+        let index = self.index
+        try await poll(until: "the engine is idle") {
+            await controller.runCycle()
+            let snapshot = await controller.snapshot()
+            return snapshot.lastCompleteCycle != nil && snapshot.failing.isEmpty
+                && !snapshot.inferenceServices.isEmpty
+                && snapshot.inferenceServices.allSatisfy { !$0.conditions.isEmpty }
+                && index.snapshot().entries.count == snapshot.documents.count
+        }
+    }
+
+    func shutdown() async {
+        await admin.stop()
+        await storage.stop()
+        await location.stop()
+        clusterTask.cancel()
+        _ = try? await clusterTask.value
+        try? await transport.shutdown()
+        try? await kube.shutdown()
+        try? await http.shutdown()
+        await platform.stop()
+    }
+}
+
+/// Polls `condition` until it holds, or throws when `timeout` passes.
+func poll(
+    until what: String, timeout: Duration = .seconds(15), _ condition: @Sendable () async throws -> Bool
+) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    struct DeadlinePassed: Error, CustomStringConvertible { var description: String }
+    throw DeadlinePassed(description: "timed out waiting until \(what)")
+}
