@@ -12,45 +12,52 @@ import NIOCore
 /// so Backstage's fetch records stay Backstage's. Actions go to the normalizer's `POST /resync` and
 /// location's `POST /upsert`.
 public struct AttachedConsoleEngine: ConsoleEngine {
-    /// location's base URL, without trailing slashes; `nil` when not attached.
-    public var locationURL: String? { locationService?.base.text }
-    /// storage-rest's base URL, without trailing slashes; `nil` when not attached.
-    public var storageURL: String? { storageService?.base.text }
-    /// The normalizer's base URL, without trailing slashes; `nil` when not attached.
-    public var normalizerURL: String? { normalizerService?.base.text }
-    let locationService: ServiceHTTPClient?
-    let storageService: ServiceHTTPClient?
-    let normalizerService: ServiceHTTPClient?
+    /// Where location is (a URL or a pod's port); `nil` when not attached.
+    public var locationURL: String? { locationService?.address }
+    /// Where storage-rest is; `nil` when not attached.
+    public var storageURL: String? { storageService?.address }
+    /// Where the normalizer's admin port is; `nil` when not attached.
+    public var normalizerURL: String? { normalizerService?.address }
+    let locationService: (any SidecarChannel)?
+    let storageService: (any SidecarChannel)?
+    let normalizerService: (any SidecarChannel)?
     public let format: NormalizerFormat
     public let readOnly: Bool
     public let interval: Duration
 
+    /// Attached by URL.
     public init(
         locationURL: String?, storageURL: String?, normalizerURL: String?, format: NormalizerFormat = .jsonArray,
-        readOnly: Bool, client: HTTPClient, interval: Duration = .seconds(2)
+        readOnly: Bool, client: HTTPClient, token: String? = nil, interval: Duration = .seconds(2)
     ) {
-        func service(_ url: String) -> ServiceHTTPClient {
-            ServiceHTTPClient(baseURL: url, client: client, timeout: .seconds(10))
+        func channel(_ url: String) -> any SidecarChannel {
+            URLSidecarChannel(baseURL: url, client: client, token: token)
         }
-        self.locationService = locationURL.map(service)
-        self.storageService = storageURL.map(service)
-        self.normalizerService = normalizerURL.map(service)
+        self.init(
+            location: locationURL.map(channel), storage: storageURL.map(channel),
+            normalizer: normalizerURL.map(channel), format: format, readOnly: readOnly, interval: interval)
+    }
+
+    /// Attached through any channels (``PodProxySidecarChannel`` for a pod reached through the API server).
+    public init(
+        location: (any SidecarChannel)?, storage: (any SidecarChannel)?, normalizer: (any SidecarChannel)?,
+        format: NormalizerFormat = .jsonArray, readOnly: Bool, interval: Duration = .seconds(2)
+    ) {
+        self.locationService = location
+        self.storageService = storage
+        self.normalizerService = normalizer
         self.format = format
         self.readOnly = readOnly
         self.interval = interval
     }
 
     /// `GET path` of one sidecar; anything but 200 throws.
-    func get(_ service: ServiceHTTPClient, _ path: String, query: [(String, String)] = []) async throws -> Data {
-        let url = service.base.url(path, query: query)
-        let reply: ServiceHTTPReply
-        do {
-            reply = try await service.send(.GET, url)
-        } catch {
-            throw ConsoleEngineError(error.detail)
-        }
+    func get(_ service: any SidecarChannel, _ path: String, query: [(String, String)] = []) async throws -> Data {
+        let reply = try await service.send(.GET, path, query: query, body: nil)
         guard reply.status == 200 else {
-            throw ConsoleEngineError("GET \(url) answered \(reply.status): \(reply.text.prefix(200))")
+            throw ConsoleEngineError(
+                "GET \(path) of \(service.address) answered \(reply.status): "
+                    + String(decoding: reply.body.prefix(200), as: UTF8.self))
         }
         return reply.body
     }
@@ -155,20 +162,15 @@ public struct AttachedConsoleEngine: ConsoleEngine {
     }
 
     /// `POST path` to one sidecar; a status outside 200–299 throws.
-    func post(_ service: ServiceHTTPClient, _ path: String, query: [(String, String)] = [], body: Data?) async throws
-        -> String
+    func post(_ service: any SidecarChannel, _ path: String, query: [(String, String)] = [], body: Data?)
+        async throws -> String
     {
-        let url = service.base.url(path, query: query)
-        let reply: ServiceHTTPReply
-        do {
-            reply = try await service.send(.POST, url, body: body)
-        } catch {
-            throw ConsoleEngineError(error.detail)
-        }
+        let reply = try await service.send(.POST, path, query: query, body: body)
+        let text = String(decoding: reply.body, as: UTF8.self)
         guard (200..<300).contains(reply.status) else {
-            throw ConsoleEngineError("POST \(url) answered \(reply.status): \(reply.text.prefix(200))")
+            throw ConsoleEngineError("POST \(path) of \(service.address) answered \(reply.status): \(text.prefix(200))")
         }
-        return reply.text
+        return text
     }
 
     public func resyncAll() async throws -> String {
