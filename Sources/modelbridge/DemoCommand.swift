@@ -101,6 +101,9 @@ struct DemoCommand: AsyncParsableCommand {
                     maxBodyBytes: 4 << 20, shutdownSignals: false, cleanup: cleanup, logger: logger)
                 cleanup.add { await engine.stopServers() }
                 try await engine.start()
+                // The Developer Hub pod of the fake cluster, so `pods/proxy` reaches these sidecars (kubectl, console).
+                try platform.addDeveloperHubPod(
+                    locationPort: locationPort, storagePort: storagePort, normalizerPort: adminPort)
                 let work = Task { try await engine.runNormalizer() }
                 cleanup.add {
                     work.cancel()

@@ -100,7 +100,8 @@ struct ManifestRBAC {
         }
         #expect(
             kinds.sorted() == [
-                "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "RoleBinding", "Secret", "ServiceAccount",
+                "ClusterRole", "ClusterRoleBinding", "Role", "Role", "RoleBinding", "RoleBinding", "Secret",
+                "ServiceAccount",
             ])
     }
 

@@ -16,13 +16,18 @@ public struct SelfSubjectAccessReview: KubeResource, Hashable {
     public var spec: Spec
     public var status: Status?
 
-    public init(verb: String, resource: String, group: String = "", namespace: String? = nil, name: String? = nil) {
+    /// A review of `verb` on `resource` (optionally its `subresource`, e.g. `pods` + `proxy`).
+    public init(
+        verb: String, resource: String, group: String = "", namespace: String? = nil, name: String? = nil,
+        subresource: String? = nil
+    ) {
         self.apiVersion = Self.resource.apiVersion
         self.kind = Self.resource.kind
         self.metadata = ObjectMeta(name: "")
         self.spec = Spec(
             resourceAttributes: ResourceAttributes(
-                namespace: namespace, verb: verb, group: group, resource: resource, name: name))
+                namespace: namespace, verb: verb, group: group, resource: resource, subresource: subresource,
+                name: name))
     }
 
     /// `spec`.
@@ -36,6 +41,7 @@ public struct SelfSubjectAccessReview: KubeResource, Hashable {
         public var verb: String?
         public var group: String?
         public var resource: String?
+        public var subresource: String?
         public var name: String?
     }
 

@@ -22,6 +22,12 @@ enum FakeKubeDecoding {
             fields += [(["spec", "acquireTime"], .rfc3339Micro), (["spec", "renewTime"], .rfc3339Micro)]
         case "v1/namespaces", "v1/services", "apiextensions.k8s.io/v1/customresourcedefinitions":
             fields.append((["status", "conditions", "*", "lastTransitionTime"], .rfc3339))
+        case "v1/pods":
+            fields += [
+                (["status", "startTime"], .rfc3339), (["status", "conditions", "*", "lastTransitionTime"], .rfc3339),
+                (["status", "conditions", "*", "lastProbeTime"], .rfc3339),
+                (["status", "containerStatuses", "*", "state", "running", "startedAt"], .rfc3339),
+            ]
         case "route.openshift.io/v1/routes":
             fields.append((["status", "ingress", "*", "conditions", "*", "lastTransitionTime"], .rfc3339))
         default:

@@ -16,6 +16,10 @@ struct FakeKubeRequest: Sendable {
     var user = FakeKubeUser.sandboxBridge
     /// The `Accept` header: the fake answers only in JSON, so a client that accepts only protobuf gets 406.
     var accept: String? = nil
+    /// The query string as sent (the `pods/proxy` subresource forwards it unchanged).
+    var rawQuery: String? = nil
+    /// Every header as sent, in order (the `pods/proxy` subresource forwards them).
+    var headers: [(String, String)] = []
 
     /// Parses a raw query string the way Go's `url.ParseQuery` does.
     static func parseQuery(_ raw: String?) -> [String: String] {
@@ -33,11 +37,13 @@ struct FakeKubeRequest: Sendable {
     }
 }
 
-/// What the fake answers: a JSON body, any text body, or a watch stream.
+/// What the fake answers: a JSON body, any text body (an empty content type sends none), a watch stream, or a
+/// request to forward to a pod (`pods/proxy`).
 enum FakeKubeResponse: Sendable {
     case json(code: Int, body: JSONValue, headers: [(String, String)] = [])
     case text(code: Int, contentType: String, body: String, headers: [(String, String)] = [])
     case watch(FakeKubeWatchStream)
+    case proxy(FakeKubePodProxy.Target)
 }
 
 /// An open watch the HTTP layer streams out.
@@ -194,6 +200,14 @@ final class FakeKubeHandler: Sendable {
                 "kind": .string(kind.kind), "verbs": .array(kind.verbs.map { .string($0) }),
                 "shortNames": .array(kind.shortNames.map { .string($0) }),
             ])
+            if kind.hasProxySubresource {
+                // A connect subresource: discovery lists the verbs of its HTTP methods and the options kind.
+                resources.append([
+                    "name": .string("\(kind.plural)/proxy"), "singularName": "", "namespaced": .bool(kind.namespaced),
+                    "kind": .string("\(kind.kind)ProxyOptions"),
+                    "verbs": ["create", "delete", "get", "patch", "update"],
+                ])
+            }
             if kind.hasStatusSubresource {
                 resources.append([
                     "name": .string("\(kind.plural)/status"), "singularName": "", "namespaced": .bool(kind.namespaced),
@@ -222,6 +236,13 @@ final class FakeKubeHandler: Sendable {
         if rest.count >= 3, rest[0] == "namespaces", let candidate = kind(rest[2]), candidate.namespaced {
             namespace = rest[1]
             remainder = rest.dropFirst(2)
+        }
+        if let namespace, let plural = remainder.first, let kind = kind(plural), kind.hasProxySubresource,
+            remainder.count >= 3, remainder.dropFirst(2).first == "proxy"
+        {
+            return try proxy(
+                request, kind: kind, namespace: namespace, id: remainder.dropFirst().first ?? "",
+                path: Array(remainder.dropFirst(3)))
         }
         guard let plural = remainder.first, let kind = kind(plural), remainder.count <= 3 else {
             throw .pathNotFound(request.path)
@@ -315,6 +336,34 @@ final class FakeKubeHandler: Sendable {
                         "uid": object["metadata"]?["uid"] ?? .null,
                     ],
                 ])
+        }
+    }
+
+    /// `…/pods/{id}/proxy[/{path}]`: authorized as the verb of the method on `pods/proxy` with the name as sent
+    /// (`x:9090`), then resolved by ``FakeKubePodProxy``; the HTTP layer forwards it.
+    private func proxy(
+        _ request: FakeKubeRequest, kind: FakeKubeResourceKind, namespace: String, id: String, path: [String]
+    ) throws(FakeKubeFailure) -> FakeKubeResponse {
+        try authorizer.authorize(
+            FakeKubeAccessAttributes(
+                user: request.user, verb: FakeKubePodProxy.verb(method: request.method), kind: kind,
+                namespace: namespace, name: id, subresource: "proxy", query: [:]),
+            denyRules: runtime.withLock { $0.denied })
+        guard FakeKubePodProxy.methods.contains(request.method) else {
+            throw .methodNotAllowed(request.method, request.path)
+        }
+        if request.bodyTooLarge {
+            throw FakeKubeFailure(
+                code: 413, reason: "RequestEntityTooLarge", message: "Request entity too large: limit is 3145728")
+        }
+        let pod = try store.get(kind, namespace: namespace, name: try FakeKubePodProxy.podName(in: id))
+        let sent = request.path.split(separator: "/").map(String.init)
+        let prefix = "/" + sent.prefix(sent.count - path.count).joined(separator: "/")
+        switch try FakeKubePodProxy.decide(for: request, id: id, pod: pod, prefix: prefix, path: path) {
+        case .redirect(let location):
+            return .text(code: 301, contentType: "", body: "", headers: [("Location", location)])
+        case .forward(let target):
+            return .proxy(target)
         }
     }
 

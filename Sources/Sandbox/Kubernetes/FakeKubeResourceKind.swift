@@ -19,11 +19,13 @@ public struct FakeKubeResourceKind: Sendable, Hashable {
     public var hasStatusSubresource: Bool
     /// Whether the kind is a custom resource (strategic merge patch is refused with 415, as for real CRs).
     public var isCustomResource: Bool
+    /// Whether `…/{name}/proxy[/{path}]` forwards HTTP to the object (pods: ``FakeKubePodProxy``).
+    public var hasProxySubresource: Bool
 
     public init(
         group: String, version: String, plural: String, singular: String, kind: String, namespaced: Bool,
         shortNames: [String] = [], verbs: [String] = FakeKubeResourceKind.allVerbs,
-        hasStatusSubresource: Bool = false, isCustomResource: Bool = false
+        hasStatusSubresource: Bool = false, isCustomResource: Bool = false, hasProxySubresource: Bool = false
     ) {
         self.group = group
         self.version = version
@@ -35,6 +37,7 @@ public struct FakeKubeResourceKind: Sendable, Hashable {
         self.verbs = verbs
         self.hasStatusSubresource = hasStatusSubresource
         self.isCustomResource = isCustomResource
+        self.hasProxySubresource = hasProxySubresource
     }
 
     /// The verbs of an ordinary resource.
@@ -51,16 +54,17 @@ public struct FakeKubeResourceKind: Sendable, Hashable {
     public init(
         _ descriptor: ResourceDescriptor, singular: String, shortNames: [String] = [],
         verbs: [String] = FakeKubeResourceKind.allVerbs, hasStatusSubresource: Bool = false,
-        isCustomResource: Bool = false
+        isCustomResource: Bool = false, hasProxySubresource: Bool = false
     ) {
         self.init(
             group: descriptor.group, version: descriptor.version, plural: descriptor.plural, singular: singular,
             kind: descriptor.kind, namespaced: descriptor.namespaced, shortNames: shortNames, verbs: verbs,
-            hasStatusSubresource: hasStatusSubresource, isCustomResource: isCustomResource)
+            hasStatusSubresource: hasStatusSubresource, isCustomResource: isCustomResource,
+            hasProxySubresource: hasProxySubresource)
     }
 
-    /// Namespaces, ConfigMaps, Secrets, Services, ServiceAccounts, Leases, CRDs, SelfSubjectAccessReviews, the
-    /// four RBAC kinds (what `kubectl apply -k deploy/` creates), Routes, InferenceServices and LLMInferenceServices.
+    /// Namespaces, ConfigMaps, Secrets, Services, ServiceAccounts, Pods (with `pods/status` and `pods/proxy`), Leases,
+    /// CRDs, SelfSubjectAccessReviews, the four RBAC kinds (what `kubectl apply -k deploy/` creates), Routes, InferenceServices and LLMInferenceServices.
     public static let standardKinds: [FakeKubeResourceKind] = [
         FakeKubeResourceKind(
             Namespace.resource, singular: "namespace", shortNames: ["ns"],
@@ -69,6 +73,8 @@ public struct FakeKubeResourceKind: Sendable, Hashable {
         FakeKubeResourceKind(
             KubeService.resource, singular: "service", shortNames: ["svc"], hasStatusSubresource: true),
         FakeKubeResourceKind(ServiceAccount.resource, singular: "serviceaccount", shortNames: ["sa"]),
+        FakeKubeResourceKind(
+            Pod.resource, singular: "pod", shortNames: ["po"], hasStatusSubresource: true, hasProxySubresource: true),
         FakeKubeResourceKind(
             group: "", version: "v1", plural: "secrets", singular: "secret", kind: "Secret", namespaced: true),
         FakeKubeResourceKind(

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -85,6 +86,8 @@ public final class FakeKubeServer: Sendable {
         var port: Int?
         var task: Task<Void, any Error>?
         var tokenTask: Task<Void, Never>?
+        /// Forwards `pods/proxy` requests; made by start(), shut down by stop().
+        var proxyClient: HTTPClient?
     }
 
     public init(configuration: FakeKubeServerConfiguration = FakeKubeServerConfiguration(), logger: Logger? = nil) {
@@ -149,9 +152,12 @@ public final class FakeKubeServer: Sendable {
         let handler = self.handler
         let bookmarkInterval = configuration.bookmarkInterval
         let store = self.store
+        let proxyClient = Self.makeProxyClient()
+        lifecycle.withLock { $0.proxyClient = proxyClient }
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             try await Self.respond(
-                to: request, handler: handler, store: store, bookmarkInterval: bookmarkInterval)
+                to: request, handler: handler, store: store, bookmarkInterval: bookmarkInterval,
+                proxyClient: proxyClient)
         }
         let server: HTTPServerBuilder
         if let tls = configuration.tls {
@@ -191,6 +197,9 @@ public final class FakeKubeServer: Sendable {
             handler.runtime.withLock { $0.baseURL = url }
             return
         }
+        // It never listened: nothing will call stop(), so release the proxy client here.
+        lifecycle.withLock { $0.proxyClient = nil }
+        try? await proxyClient.shutdown()
         try await task.value
         throw FakeKubeServerError(message: "the fake Kubernetes API stopped before it listened")
     }
@@ -210,6 +219,11 @@ public final class FakeKubeServer: Sendable {
         }
         task?.cancel()
         _ = try? await task?.value
+        let proxyClient = lifecycle.withLock { lifecycle in
+            defer { lifecycle.proxyClient = nil }
+            return lifecycle.proxyClient
+        }
+        try? await proxyClient?.shutdown()
     }
 
     // MARK: - Test and scenario hooks
@@ -289,7 +303,8 @@ public final class FakeKubeServer: Sendable {
     // MARK: - HTTP adaptation
 
     private static func respond(
-        to request: Request, handler: FakeKubeHandler, store: FakeKubeStore, bookmarkInterval: Duration
+        to request: Request, handler: FakeKubeHandler, store: FakeKubeStore, bookmarkInterval: Duration,
+        proxyClient: HTTPClient
     ) async throws -> Response {
         var request = request
         let limit = 3 * 1024 * 1024
@@ -309,7 +324,9 @@ public final class FakeKubeServer: Sendable {
             authorization: request.headers[.authorization],
             body: bodyBytes,
             bodyTooLarge: tooLarge,
-            accept: request.headers[.accept])
+            accept: request.headers[.accept],
+            rawQuery: request.uri.query,
+            headers: request.headers.map { ($0.name.rawName, $0.value) })
         switch handler.handle(fakeRequest) {
         case .json(let code, let body, let extraHeaders):
             let data = (try? KubeJSON.encoder.encode(body)) ?? Data("{}".utf8)
@@ -327,16 +344,36 @@ public final class FakeKubeServer: Sendable {
                     watch, to: &writer, store: store, bookmarkInterval: bookmarkInterval, split: split)
             }
             return Response(status: .ok, headers: headers, body: body)
+        case .proxy(let target):
+            return await FakeKubePodProxyForwarder(client: proxyClient).forward(target)
         }
+    }
+
+    /// The `pods/proxy` transport: one connection attempt, no redirects followed (the pod's 3xx goes back to the
+    /// client), no decompression, and, like kube-apiserver's proxy transport, no verification of a pod's TLS certificate (pods are dialled by IP).
+    private static func makeProxyClient() -> HTTPClient {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .none
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls, redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(30)), proxy: nil, ignoreUncleanSSLShutdown: false, decompression: .disabled
+        )
+        // Go's dialer tries once: a refused port is an immediate 503, not a retry until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
     private static func response(code: Int, contentType: String, body: ByteBuffer, _ extra: [(String, String)])
         -> Response
     {
         var headers = HTTPFields()
-        headers[.contentType] = contentType
-        for (name, value) in extra where name == "Retry-After" {
-            headers[.retryAfter] = value
+        if !contentType.isEmpty { headers[.contentType] = contentType }
+        for (name, value) in extra {
+            switch name {
+            case "Retry-After": headers[.retryAfter] = value
+            case "Location": headers[.location] = value
+            default: break
+            }
         }
         // Several warnings share one header, comma-separated, as RFC 9111 and client-go's parser allow.
         let warnings = extra.filter { $0.0 == "Warning" }.map(\.1)

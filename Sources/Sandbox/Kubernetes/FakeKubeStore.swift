@@ -244,6 +244,7 @@ public final class FakeKubeStore: Sendable {
         object["metadata"] = .object(metadata)
         // With a status subresource, a create cannot set the status.
         if kind.hasStatusSubresource { object["status"] = nil }
+        if kind.id == Pod.resource.fakeKindID { object = FakeKubePods.preparedForCreate(object) }
         try check(object, kind: kind, name: name)
         if !sentResourceVersion.isEmpty {
             // etcd's storage refuses it, and the API server passes that error on as an unclassified 500.

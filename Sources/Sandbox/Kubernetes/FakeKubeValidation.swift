@@ -37,6 +37,7 @@ enum FakeKubeValidation {
         switch kind.id {
         case "v1/configmaps": errors += configMap(object)
         case "v1/secrets": errors += secret(object)
+        case "v1/pods": errors += FakeKubePods.validate(object)
         case "coordination.k8s.io/v1/leases": errors += lease(object)
         case "apiextensions.k8s.io/v1/customresourcedefinitions": errors += customResourceDefinition(object)
         default: break

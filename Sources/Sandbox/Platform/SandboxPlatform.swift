@@ -12,8 +12,11 @@ import Synchronization
 ///   registry and one for the catalog (labelled `app.kubernetes.io/managed-by=model-registry-operator`,
 ///   `status.ingress[0].host` = `127.0.0.1:PORT`, no TLS), and the scenario's KServe-only services;
 /// - one ``FakeRegistryServer`` per scenario registry and a ``FakeCatalogServer``;
-/// - simulated controllers: ``KServeStatusController`` (services become Ready) and
-///   ``RegistryDeploymentController`` (registry deployments become KServe objects);
+/// - simulated controllers: ``KServeStatusController`` (services become Ready),
+///   ``RegistryDeploymentController`` (registry deployments become KServe objects) and ``FakeKubeletController``
+///   (pods run, on loopback);
+/// - on request (``addDeveloperHubPod(locationPort:storagePort:normalizerPort:)``), the Developer Hub pod whose
+///   sidecar ports are the local sidecars' ports, reachable through the `pods/proxy` subresource;
 /// - the Backstage emulation (``ModelCatalogEntityProvider`` + TechDocs reader) and its catalog
 ///   REST slice, plus `/sandbox/status` and `/sandbox/faults`, on one port;
 /// - fault injection (``SandboxFaultController``);
@@ -43,6 +46,7 @@ public final class SandboxPlatform: Sendable {
     public let registries: [RegistryInstance]
     public let catalog: FakeCatalogServer
     public let kserve: KServeStatusController
+    public let kubelet: FakeKubeletController
     public let deployments: RegistryDeploymentController
     public let backstage: ModelCatalogEntityProvider
     public let locations = BackstageLocationStore()
@@ -88,6 +92,7 @@ public final class SandboxPlatform: Sendable {
         kserve = KServeStatusController(
             store: kubernetes.store,
             configuration: .init(readyDelay: configuration.readyDelay, appsDomain: configuration.appsDomain))
+        kubelet = FakeKubeletController(store: kubernetes.store)
         deployments = RegistryDeploymentController(
             kube: kubernetes.store,
             sources: registries.map { .init(name: $0.scenario.name, store: $0.server.store) },
@@ -152,6 +157,7 @@ public final class SandboxPlatform: Sendable {
         if let plan = configuration.faults { try faults.apply(plan) }
 
         let kserve = self.kserve
+        let kubelet = self.kubelet
         let deployments = self.deployments
         let faults = self.faults
         let backstage = self.backstage
@@ -159,6 +165,7 @@ public final class SandboxPlatform: Sendable {
         let background = Task {
             await withDiscardingTaskGroup { group in
                 group.addTask { await kserve.run() }
+                group.addTask { await kubelet.run() }
                 group.addTask { await deployments.run() }
                 group.addTask { await faults.run() }
                 if polls { group.addTask { await backstage.run() } }
@@ -199,6 +206,62 @@ public final class SandboxPlatform: Sendable {
         await kubernetes.stop()
         for registry in registries { await registry.server.stop() }
         await catalog.stop()
+    }
+
+    // MARK: - Developer Hub pod
+
+    /// The label the Red Hat Developer Hub operator puts on the pod of a Backstage named `developer-hub` (the
+    /// selector of `deploy/monitoring/podmonitor.yaml`).
+    public static let developerHubPodLabel = (key: "rhdh.redhat.com/app", value: "backstage-developer-hub")
+
+    /// Creates the Developer Hub pod in ``SandboxConfiguration/podNamespace``, as the operator's Deployment would:
+    /// `backstage-developer-hub-<replicaset>-<pod>`, labelled ``developerHubPodLabel``, with the containers
+    /// `backstage-backend` (7007), `location` (port `location`), `storage-rest` (port `storage-rest`) and
+    /// `rhoai-normalizer` (port `normalizer`) on the given ports, the ones the local sidecars listen on. The fake
+    /// kubelet runs it on 127.0.0.1, so `…/pods/<name>:<port>/proxy/…` reaches the local sidecars. Returns the pod's
+    /// name; call after ``start()``.
+    @discardableResult
+    public func addDeveloperHubPod(locationPort: Int, storagePort: Int, normalizerPort: Int) throws -> String {
+        guard let kind = kubernetes.store.kind(id: Pod.resource.fakeKindID) else {
+            throw SandboxPlatformError("the sandbox's Kubernetes API serves no pods")
+        }
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        func suffix(_ count: Int) -> String { String((0..<count).map { _ in alphabet.randomElement()! }) }
+        let name = "\(Self.developerHubPodLabel.value)-\(suffix(10))-\(suffix(5))"
+        func container(_ name: String, port: Int, portName: String) -> JSONValue {
+            [
+                "name": .string(name), "image": "quay.io/modelbridge/modelbridge:sandbox",
+                "ports": [["name": .string(portName), "containerPort": .int(Int64(port)), "protocol": "TCP"]],
+            ]
+        }
+        let pod: JSONValue = [
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": [
+                "name": .string(name), "namespace": .string(configuration.podNamespace),
+                "labels": [
+                    .init(Self.developerHubPodLabel.key): .string(Self.developerHubPodLabel.value),
+                    "app.kubernetes.io/name": "backstage",
+                ],
+            ],
+            "spec": [
+                "containers": [
+                    [
+                        "name": "backstage-backend", "image": "registry.redhat.io/rhdh/rhdh-hub-rhel9:sandbox",
+                        "ports": [["name": "backend", "containerPort": 7007, "protocol": "TCP"]],
+                    ],
+                    container("location", port: locationPort, portName: "location"),
+                    container("storage-rest", port: storagePort, portName: "storage-rest"),
+                    container("rhoai-normalizer", port: normalizerPort, portName: "normalizer"),
+                ],
+                "serviceAccountName": "rhdh-rhoai-connector",
+            ],
+        ]
+        do {
+            _ = try kubernetes.store.create(kind, namespace: configuration.podNamespace, object: pod)
+        } catch {
+            throw SandboxPlatformError("cannot create the Developer Hub pod \(name): \(error.status.message ?? "")")
+        }
+        return name
     }
 
     // MARK: - Routes

@@ -196,6 +196,20 @@ enum FakeKubeSchemas {
             "automountServiceAccountToken": .bool,
         ],
         "v1/Service": ["spec": serviceSpec, "status": serviceStatus],
+        "v1/Pod": [
+            "spec": .object(podSpecFields),
+            "status": .open([
+                "phase": .string, "podIP": .string, "podIPs": .list(.object(["ip": .string]), patch: .merge(key: "ip")),
+                "hostIP": .string, "hostIPs": .list(.object(["ip": .string]), patch: .merge(key: "ip")),
+                "startTime": .time, "qosClass": .string, "reason": .string, "message": .string,
+                "conditions": .list(
+                    .object([
+                        "type": .string, "status": .string, "lastProbeTime": .time, "lastTransitionTime": .time,
+                        "reason": .string, "message": .string, "observedGeneration": .int64,
+                    ]), patch: .merge(key: "type")),
+                "containerStatuses": .list(.open()), "initContainerStatuses": .list(.open()),
+            ]),
+        ],
         "rbac.authorization.k8s.io/v1/Role": ["rules": .list(policyRule)],
         "rbac.authorization.k8s.io/v1/ClusterRole": [
             "rules": .list(policyRule), "aggregationRule": .object(["clusterRoleSelectors": .list(labelSelector)]),
