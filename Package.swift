@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "ConsoleBridge",
             dependencies: [
-                "Bridge", "CatalogModel", "ConsoleCore",
+                "Bridge", "CatalogModel", "ConsoleCore", "KubeAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

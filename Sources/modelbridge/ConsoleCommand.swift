@@ -18,8 +18,11 @@ struct ConsoleCommand: AsyncParsableCommand {
             / filter, Enter detail, d describe, y raw, r resync, p re-push, q quit. \
             Every write asks for confirmation first. NO_COLOR turns colours off. \
             Modes: in-process (the default: runs the engine here, configured like `modelbridge all`, \
-            with --kubeconfig or the usual Kubernetes configuration); attached (--attach-location, \
-            --attach-storage, --attach-normalizer: running sidecars by URL, e.g. through oc port-forward); \
+            with --kubeconfig or the usual Kubernetes configuration); attached to a pod (--pod NAME or \
+            --selector LABELS, -n NAMESPACE: the sidecars of a running Developer Hub pod through the API \
+            server's pods/proxy with the kubeconfig, read-only unless --allow-writes); attached by URL \
+            (--attach-location, --attach-storage, --attach-normalizer: running sidecars, e.g. loopback \
+            inside the pod); \
             the sandbox (`modelbridge demo`); sample data (--demo-data).
             """ + "\n\n" + EnvironmentReference.help(for: "console"))
 
@@ -34,6 +37,28 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @Option(help: "The view to open first: models, endpoints, docs, cache, backstage or events.")
     var view: String = "models"
+
+    @Option(
+        help: ArgumentHelp(
+            "Attach to the sidecars of this Developer Hub pod through the API server (pods/proxy), with the kubeconfig.",
+            discussion: "Needs get on pods and get on pods/proxy in its namespace (create on pods/proxy for writes)."))
+    var pod: String?
+
+    @Option(
+        help:
+            "Attach to the running pod these labels select, as --pod does (rhdh.redhat.com/app=backstage-developer-hub when given as \"\")."
+    )
+    var selector: String?
+
+    @Option(
+        name: [.customShort("n"), .long], help: "The namespace of --pod or --selector (default: the kubeconfig's).")
+    var namespace: String?
+
+    @Flag(
+        help:
+            "With --pod or --selector: allow writes (resync, re-push). Attached by pod, the console is read-only otherwise."
+    )
+    var allowWrites = false
 
     @Option(help: "Attach to a running location sidecar at this URL instead of running the engine in-process.")
     var attachLocation: String?
@@ -50,7 +75,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "Print one frame as text at this size (for example 100x30) and exit, without a terminal.")
     var printFrame: String?
 
-    @Option(help: "In-process mode: a kubeconfig file (wins over KUBECONFIG).")
+    @Option(help: "In-process mode and --pod: a kubeconfig file (wins over KUBECONFIG).")
     var kubeconfig: String?
 
     enum ThemeChoice: String, ExpressibleByArgument, CaseIterable {
@@ -63,6 +88,14 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         if let printFrame, Self.parseSize(printFrame) == nil {
             throw ValidationError("--print-frame takes COLUMNSxROWS, for example 100x30")
+        }
+        let byPod = pod != nil || selector != nil
+        if byPod && ([attachLocation, attachStorage, attachNormalizer].contains { $0 != nil } || demoData) {
+            throw ValidationError("--pod and --selector attach by pod; leave out --attach-… and --demo-data")
+        }
+        if pod != nil && selector != nil { throw ValidationError("--pod and --selector both name a pod: give one") }
+        if (namespace != nil || allowWrites) && !byPod {
+            throw ValidationError("--namespace and --allow-writes go with --pod or --selector")
         }
         for url in [attachLocation, attachStorage, attachNormalizer].compactMap({ $0 })
         where URL(string: url)?.host == nil {
@@ -89,6 +122,8 @@ struct ConsoleCommand: AsyncParsableCommand {
         if demoData {
             let now = Timestamp(secondsSince1970: Date().timeIntervalSince1970)
             try await show(StaticConsoleEngine(snapshot: .sample(at: now)), options: options)
+        } else if pod != nil || selector != nil {
+            try await showPod(options: options)
         } else if [attachLocation, attachStorage, attachNormalizer].contains(where: { $0 != nil }) {
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             let environment = RoleEnvironment()
@@ -130,6 +165,33 @@ struct ConsoleCommand: AsyncParsableCommand {
                 try await show(consoleEngine, options: options)
             }
         }
+    }
+
+    /// `--pod` / `--selector`: the pod's sidecars through the API server, read-only unless `--allow-writes`.
+    /// A refused permission or an unreachable sidecar ends the command before it takes the terminal.
+    func showPod(options: ConsoleOptions) async throws {
+        let environment = RoleEnvironment()
+        let (kube, contextNamespace) = try KubeSetup.client(
+            environment: environment, kubeconfig: kubeconfig, logger: Logger(label: "modelbridge.console"))
+        do {
+            let target = try await PodAttachment.resolve(
+                client: kube, namespace: namespace ?? contextNamespace, pod: pod,
+                selector: selector.map { $0.isEmpty ? PodAttachment.defaultSelector : $0 })
+            try await target.check(client: kube)
+            let channels = target.channels(client: kube)
+            let readOnly = readOnly || !allowWrites
+            var options = options
+            options.readOnly = readOnly
+            let engine = AttachedConsoleEngine(
+                location: channels.location, storage: channels.storage, normalizer: channels.normalizer,
+                format: NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) ?? .jsonArray,
+                readOnly: readOnly)
+            try await show(engine, options: options)
+        } catch {
+            try? await kube.shutdown()
+            throw error
+        }
+        try await kube.shutdown()
     }
 
     func show(_ engine: some ConsoleEngine, options: ConsoleOptions) async throws {

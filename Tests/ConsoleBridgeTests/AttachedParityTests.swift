@@ -74,6 +74,110 @@ import Testing
         await rig.shutdown()
     }
 
+    /// `modelbridge console --pod`: the same engine, attached through the sandbox API server's `pods/proxy` to its
+    /// simulated Developer Hub pod, found by its label as an operator would find it.
+    @Test func theConsoleAttachedByPodShowsWhatTheInProcessConsoleShows() async throws {
+        let rig = try await EngineRig.start()
+        do {
+            try await rig.settle()
+            let name = try rig.platform.addDeveloperHubPod(
+                locationPort: try #require(rig.location.port), storagePort: try #require(rig.storage.port),
+                normalizerPort: try #require(rig.admin.port))
+            let kube = rig.kube
+            try await poll(until: "the fake kubelet runs the pod") {
+                try await kube.get(Pod.self, name: name, namespace: "rhdh").status?.phase == "Running"
+            }
+            let target = try await PodAttachment.resolve(client: kube, namespace: "rhdh", pod: nil, selector: nil)
+            #expect(target.pod == name)
+            #expect(
+                [target.locationPort, target.storagePort, target.normalizerPort]
+                    == [rig.location.port, rig.storage.port, rig.admin.port])
+            try await target.check(client: kube)
+            let channels = target.channels(client: kube)
+            let byPod = AttachedConsoleEngine(
+                location: channels.location, storage: channels.storage, normalizer: channels.normalizer,
+                readOnly: true)
+            let inProcess = BridgeConsoleEngine(
+                index: rig.index, controller: rig.controller, store: rig.store,
+                location: InProcessLocationSink(index: rig.index), events: rig.events, format: .jsonArray,
+                mode: .sandbox, context: "in-process", readOnly: true)
+            let now = Date()
+            let local = EngineSnapshotBuilder.build(await inProcess.state(), now: now)
+            let (state, failures) = await byPod.state()
+            #expect(failures.isEmpty, "\(failures)")
+            let remote = EngineSnapshotBuilder.build(state, now: now)
+            #expect(remote.endpoints.contains { $0.linkedKey != nil })
+            #expect(remote.techDocs.contains { $0.missingReason == .registeredBeforeRHOAI225 })
+            #expect(!remote.events.isEmpty)
+            #expect(remote.models == local.models)
+            #expect(remote.endpoints == local.endpoints)
+            #expect(remote.techDocs == local.techDocs)
+            #expect(remote.events == local.events)
+            #expect(Self.cacheEntries(remote) == Self.cacheEntries(local))
+            #expect(remote.header.context.contains("pod rhdh/\(name):"))
+        } catch {
+            Issue.record(error)
+        }
+        await rig.shutdown()
+    }
+
+    /// Without `get` on `pods/proxy`, attaching stops before the console starts and says which permission is missing.
+    @Test func attachingByPodWithoutPodsProxyNamesTheMissingPermission() async throws {
+        var quiet = Logger(label: "test.parity")
+        quiet.logLevel = .critical
+        let server = FakeKubeServer(configuration: .init(namespaces: ["rhdh"], rbac: true), logger: quiet)
+        try await server.start()
+        let kubelet = FakeKubeletController(store: server.store)
+        let running = Task { await kubelet.run() }
+        do {
+            try server.store.seed(
+                kind: "v1/serviceaccounts", object: ["metadata": ["name": "operator", "namespace": "rhdh"]])
+            // May read pods, not proxy to them.
+            try server.store.seed(
+                kind: "rbac.authorization.k8s.io/v1/roles",
+                object: [
+                    "metadata": ["name": "pods-reader", "namespace": "rhdh"],
+                    "rules": [["apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]]],
+                ])
+            try server.store.seed(
+                kind: "rbac.authorization.k8s.io/v1/rolebindings",
+                object: [
+                    "metadata": ["name": "operator-reads-pods", "namespace": "rhdh"],
+                    "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pods-reader"],
+                    "subjects": [["kind": "ServiceAccount", "name": "operator", "namespace": "rhdh"]],
+                ])
+            try server.store.seed(
+                kind: "v1/pods",
+                object: [
+                    "metadata": [
+                        "name": "backstage-developer-hub-x", "namespace": "rhdh",
+                        "labels": ["rhdh.redhat.com/app": "backstage-developer-hub"],
+                    ],
+                    "spec": ["containers": [["name": "location", "image": "modelbridge"]]],
+                ])
+            let token = try server.issueToken(serviceAccount: "operator", namespace: "rhdh")
+            let kube = try KubeClient(
+                config: KubeConfig(server: server.url, namespace: "rhdh", credentials: .token(token)), logger: quiet)
+            do {
+                let target = try await PodAttachment.resolve(
+                    client: kube, namespace: "rhdh", pod: "backstage-developer-hub-x", selector: nil)
+                do {
+                    try await target.check(client: kube)
+                    Issue.record("attaching without pods/proxy should fail")
+                } catch {
+                    #expect("\(error)".contains("`get` on pods/proxy in namespace rhdh"), "\(error)")
+                }
+            } catch {
+                Issue.record(error)
+            }
+            try await kube.shutdown()
+        } catch {
+            Issue.record(error)
+        }
+        running.cancel()
+        await server.stop()
+    }
+
     @Test func stateAnswersAnUnknownQueryParameterWith400() async throws {
         let rig = try await EngineRig.start()
         do {
