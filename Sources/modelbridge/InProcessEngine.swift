@@ -36,7 +36,7 @@ final class InProcessEngine: Sendable {
         // and the registry transport count their requests in it.
         let metrics = BridgeMetrics()
         let (kube, namespace) = try KubeSetup.client(
-            environment: environment, kubeconfig: kubeconfig, requestObserver: metrics.restClient.kubeObserver,
+            environment: environment, kubeconfig: kubeconfig, requestObserver: metrics.restClient.observer,
             logger: logger)
         self.kube = kube
         cleanup.add { try? await kube.shutdown() }

@@ -32,7 +32,7 @@ struct NormalizerCommand: AsyncParsableCommand {
         try await Cleanup.around { cleanup in
             let metrics = BridgeMetrics()
             let (kube, namespace) = try KubeSetup.client(
-                environment: environment, kubeconfig: kubeconfig, requestObserver: metrics.restClient.kubeObserver,
+                environment: environment, kubeconfig: kubeconfig, requestObserver: metrics.restClient.observer,
                 logger: logger)
             cleanup.add { try? await kube.shutdown() }
             let http = HTTPClient(eventLoopGroupProvider: .singleton)

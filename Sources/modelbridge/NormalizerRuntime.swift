@@ -5,6 +5,7 @@ import Foundation
 import KubeAPI
 import Logging
 import RegistryAPI
+import WireValues
 
 /// Builds the normalizer from the environment, for `rhoai-normalizer` and `all`.
 struct NormalizerRuntime {
@@ -39,7 +40,7 @@ struct NormalizerRuntime {
         }
         let transport = try RegistryTransport(
             configuration: RegistryHTTPConfiguration(tls: tls), logger: Logger(label: "modelbridge.registry"),
-            requestObserver: metrics.restClient.registryObserver)
+            requestObserver: metrics.restClient.observer)
         let kubeToken: String? = {
             switch kube.config.credentials {
             case .token(let token): return token
@@ -106,7 +107,7 @@ struct NormalizerRuntime {
 enum KubeSetup {
     /// - Parameter requestObserver: told how every request ended (the `rest_client_*` metrics of the role's registry).
     static func client(
-        environment: RoleEnvironment, kubeconfig: String?, requestObserver: KubeRequestObserver? = nil, logger: Logger
+        environment: RoleEnvironment, kubeconfig: String?, requestObserver: HTTPRequestObserver? = nil, logger: Logger
     ) throws -> (KubeClient, String) {
         let config = try KubeConfig.resolve(
             environment: environment.values, kubeconfigPath: kubeconfig, homeDirectory: environment["HOME"])

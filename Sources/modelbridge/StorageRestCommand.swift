@@ -39,7 +39,7 @@ struct StorageRestCommand: AsyncParsableCommand {
             let metrics = HTTPServerMetrics(role: "storage-rest")
             let store = try await StoreFactory.make(
                 environment: environment, logger: logger,
-                requestObserver: RESTClientMetrics(registry: metrics.registry).kubeObserver)
+                requestObserver: RESTClientMetrics(registry: metrics.registry).observer)
             cleanup.add { try? await store.shutdown() }
             let format = try environment.normalizerFormat()
             let service = StorageService(

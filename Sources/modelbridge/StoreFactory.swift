@@ -3,6 +3,7 @@ import Bridge
 import Foundation
 import KubeAPI
 import Logging
+import WireValues
 
 /// Builds the storage-rest store from `STORAGE_TYPE`.
 struct StoreFactory {
@@ -18,7 +19,7 @@ struct StoreFactory {
     /// the store's own client reports its requests to `requestObserver`.
     static func make(
         environment: RoleEnvironment, logger: Logger, kube shared: KubeClient? = nil, namespace: String? = nil,
-        requestObserver: KubeRequestObserver? = nil
+        requestObserver: HTTPRequestObserver? = nil
     ) async throws -> Built {
         switch (environment["STORAGE_TYPE"] ?? "ConfigMap").lowercased() {
         case "memory":

@@ -140,7 +140,7 @@ import Testing
         let metrics = BridgeMetrics()
         let client = try KubeClient(
             config: KubeConfig(server: server.url, namespace: "rhdh"),
-            options: KubeClientOptions(requestObserver: metrics.restClient.kubeObserver), logger: Self.quiet)
+            options: KubeClientOptions(requestObserver: metrics.restClient.observer), logger: Self.quiet)
         let host = String(server.url.dropFirst("http://".count))
         do {
             _ = try await client.listAll(ConfigMap.self, namespace: "rhdh")
@@ -175,7 +175,7 @@ import Testing
         let client = try KubeClient(
             config: KubeConfig(server: "http://127.0.0.1:1", namespace: "rhdh"),
             options: KubeClientOptions(
-                connectTimeout: .milliseconds(300), requestObserver: metrics.restClient.kubeObserver),
+                connectTimeout: .milliseconds(300), requestObserver: metrics.restClient.observer),
             logger: Self.quiet)
         await #expect(throws: KubeAPIError.self) {
             try await client.get(ConfigMap.self, name: "any", namespace: "rhdh")
@@ -195,7 +195,7 @@ import Testing
         let metrics = BridgeMetrics()
         let transport = try RegistryTransport(
             configuration: RegistryHTTPConfiguration(connectTimeout: .milliseconds(300)), logger: Self.quiet,
-            requestObserver: metrics.restClient.registryObserver)
+            requestObserver: metrics.restClient.observer)
         let catalog = CatalogClient(key: "catalog", baseURL: catalogServer.baseURL, token: nil, transport: transport)
         let refused = CatalogClient(key: "gone", baseURL: "http://127.0.0.1:1/api", token: nil, transport: transport)
         do {

@@ -1,6 +1,7 @@
 import KubeAPI
 import Prometheus
 import RegistryAPI
+import WireValues
 
 /// The requests this process sends, to the Kubernetes API and to the registries and catalogs,
 /// under client-go's names and labels so the panels written for Go controllers read them:
@@ -17,8 +18,8 @@ import RegistryAPI
 /// ```swift
 /// let requests = RESTClientMetrics(registry: registry)
 /// var options = KubeClientOptions()
-/// options.requestObserver = requests.kubeObserver
-/// let transport = try RegistryTransport(requestObserver: requests.registryObserver)
+/// options.requestObserver = requests.observer
+/// let transport = try RegistryTransport(requestObserver: requests.observer)
 /// ```
 public final class RESTClientMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
@@ -36,13 +37,8 @@ public final class RESTClientMetrics: Sendable {
         self.registry = registry
     }
 
-    /// For ``KubeClientOptions/requestObserver``.
-    public var kubeObserver: KubeRequestObserver {
-        { [self] in record(method: $0.method, host: $0.host, statusCode: $0.statusCode, duration: $0.duration) }
-    }
-
-    /// For ``RegistryTransport``'s `requestObserver`.
-    public var registryObserver: RegistryRequestObserver {
+    /// For ``KubeClientOptions/requestObserver`` and ``RegistryTransport``'s `requestObserver`.
+    public var observer: HTTPRequestObserver {
         { [self] in record(method: $0.method, host: $0.host, statusCode: $0.statusCode, duration: $0.duration) }
     }
 

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import WireValues
 
 /// A small typed Kubernetes client on AsyncHTTPClient: get, list (with paging), watch, create, update (with
 /// conflict retry), merge patch and delete, for any ``KubeResource``.
@@ -155,7 +156,7 @@ public final class KubeClient: Sendable {
     private func report(_ method: HTTPMethod, statusCode: Int?, since started: ContinuousClock.Instant) {
         guard let observer = options.requestObserver else { return }
         observer(
-            KubeRequestOutcome(
+            HTTPRequestOutcome(
                 method: method.rawValue, host: host, statusCode: statusCode, duration: ContinuousClock.now - started))
     }
 

@@ -29,7 +29,7 @@ public struct KubeClientOptions: Sendable {
     /// Sleeps between retries; tests replace it to record delays.
     public var sleep: @Sendable (Duration) async throws -> Void
     /// Told how every request attempt ended (request metrics); `nil` reports nothing.
-    public var requestObserver: KubeRequestObserver?
+    public var requestObserver: HTTPRequestObserver?
 
     public init(
         userAgent: String = "modelbridge/1.0",
@@ -43,7 +43,7 @@ public struct KubeClientOptions: Sendable {
         tokenRefreshInterval: Duration = .seconds(60),
         maxBodyBytes: Int = 64 * 1024 * 1024,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        requestObserver: KubeRequestObserver? = nil
+        requestObserver: HTTPRequestObserver? = nil
     ) {
         self.userAgent = userAgent
         self.requestTimeout = requestTimeout

@@ -61,14 +61,14 @@ public final class RegistryTransport: Sendable {
     private let configuration: RegistryHTTPConfiguration
     private let logger: Logger
     private let counts = Mutex<[String: Int]>([:])
-    private let requestObserver: RegistryRequestObserver?
+    private let requestObserver: HTTPRequestObserver?
 
     /// Creates the connection pool. Call ``shutdown()`` when done.
     /// - Parameter requestObserver: told how every request ended (request metrics).
     public init(
         configuration: RegistryHTTPConfiguration = RegistryHTTPConfiguration(),
         logger: Logger = Logger(label: "modelbridge.registry"),
-        requestObserver: RegistryRequestObserver? = nil
+        requestObserver: HTTPRequestObserver? = nil
     ) throws {
         var clientConfiguration = HTTPClient.Configuration(
             tlsConfiguration: try configuration.tls.makeTLSConfiguration(),
@@ -146,7 +146,7 @@ public final class RegistryTransport: Sendable {
     private func report(_ url: String, statusCode: Int?, since started: ContinuousClock.Instant) {
         guard let requestObserver else { return }
         requestObserver(
-            RegistryRequestOutcome(
+            HTTPRequestOutcome(
                 method: "GET", host: BaseURL(url).hostAndPort, statusCode: statusCode,
                 duration: ContinuousClock.now - started))
     }
