@@ -10,7 +10,9 @@ public protocol AccessReviewer: Sendable {
     func isAllowed(_ requirement: PermissionRequirement) async throws -> Bool
 }
 
-/// Asks the API server with a `SelfSubjectAccessReview`, as the identity the client is configured with.
+/// Asks the API server with a `SelfSubjectAccessReview`, as the identity the client is configured with. A
+/// subresource goes in `resourceAttributes.subresource` (`resource: pods`, `subresource: proxy`), as kubectl's
+/// `auth can-i get pods --subresource=proxy` sends it.
 public struct KubeAccessReviewer: AccessReviewer {
     let client: KubeClient
 
@@ -22,7 +24,7 @@ public struct KubeAccessReviewer: AccessReviewer {
         let review = try await client.create(
             SelfSubjectAccessReview(
                 verb: requirement.verb, resource: requirement.resource, group: requirement.group,
-                namespace: requirement.namespace))
+                namespace: requirement.namespace, subresource: requirement.subresource))
         return review.status?.allowed ?? false
     }
 }

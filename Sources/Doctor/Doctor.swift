@@ -8,7 +8,8 @@ import RegistryAPI
 /// returns the report. The command line only builds the settings and prints the report.
 ///
 /// Checks, in order: the Kubernetes API and its TLS; every permission the roles need (one
-/// SelfSubjectAccessReview each); the KServe CRDs; registry TLS settings; registry discovery and one probe GET
+/// SelfSubjectAccessReview each); the permissions an operator needs for `modelbridge console --pod` (skipped as the
+/// connector's ServiceAccount); the KServe CRDs; registry TLS settings; registry discovery and one probe GET
 /// per registry and catalog; Backstage in push mode; the cache ConfigMaps' headroom; the sidecars' `/readyz`.
 ///
 /// ```swift
@@ -46,6 +47,7 @@ public struct Doctor: Sendable {
             findings += await PermissionCheck.run(
                 PermissionRequirement.required(for: settings), reviewer: reviewer,
                 serviceAccountNamespace: settings.namespace)
+            findings += await ConsoleAccessCheck.run(settings: settings, reviewer: reviewer)
             findings += await CRDCheck.run(lookup: CRDCheck.lookup(client: kube))
         }
 

@@ -68,6 +68,9 @@ public struct DoctorSettings: Sendable {
     public var storageType: String
     /// Whether the doctor runs inside the Developer Hub pod (`POD_IP` is set).
     public var inPod: Bool
+    /// The ServiceAccount the Kubernetes token belongs to, when it is one (read from the token, not verified):
+    /// decides whether the console-access checks, which are about an operator's kubeconfig, apply.
+    public var tokenServiceAccount: ServiceAccountIdentity?
     public var sidecars: [SidecarTarget]
 
     /// Reads the settings as the roles do: CR and LF stripped, empty means unset, booleans in Go's spellings.
@@ -98,6 +101,7 @@ public struct DoctorSettings: Sendable {
             }
         }()
         self.registryToken = value("KFMR_TOKEN") ?? kubeToken?.trimmingDoctorWhitespace()
+        self.tokenServiceAccount = kubeToken.flatMap { ServiceAccountIdentity(token: $0) }
         self.registryTokenFromKFMR = value("KFMR_TOKEN") != nil
         self.registryCAFile = value("REGISTRY_CA_FILE")
         self.registryInsecureSkipVerify = flag("REGISTRY_INSECURE_SKIP_TLS_VERIFY")

@@ -5,7 +5,7 @@ import KubeAPI
 import Logging
 
 /// `modelbridge doctor`: checks permissions, CRDs, registries, TLS, Backstage, the cache and the sidecars with the
-/// roles' own configuration, and prints what to fix.
+/// roles' own configuration, and an operator's access for `modelbridge console --pod`, and prints what to fix.
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
@@ -13,6 +13,9 @@ struct DoctorCommand: AsyncParsableCommand {
         discussion: """
             In the Developer Hub pod:
               kubectl -n ai-rhdh exec deploy/backstage-developer-hub -c rhoai-normalizer -- modelbridge doctor
+            With an operator's kubeconfig it also checks what `modelbridge console --pod` needs (get, list on pods; \
+            get, create on pods/proxy), and names deploy/rbac/console-operator-role.yaml when one is missing:
+              modelbridge doctor --kubeconfig ~/.kube/config
             Exits 1 when any check FAILs. See docs/operations.md.
             """ + "\n\n" + EnvironmentReference.help(for: "doctor"))
 

@@ -64,8 +64,11 @@ import Testing
         ] {
             #expect(rows.result(of: check) == "OK", "\(check) in\n\(report)")
         }
-        // Plain HTTP to the sandbox's API is the one thing left to warn about.
-        #expect(rows.results.filter { $0.value != "OK" } == ["kubernetes TLS": "WARN"], "\(report)")
+        // Plain HTTP to the sandbox's API is the one thing left to warn about; an operator's console access is not
+        // the connector's business, so it is one SKIP row.
+        #expect(
+            rows.results.filter { $0.value != "OK" } == ["kubernetes TLS": "WARN", "console rbac in ai-rhdh": "SKIP"],
+            "\(report)")
         #expect(result.stdout.contains("\n0 FAIL, 1 WARN, "), "\(report)")
     }
 
@@ -139,6 +142,107 @@ import Testing
         for text in removal.named {
             #expect(result.stdout.contains(text), "missing \(text) in\n\(report)")
         }
+    }
+}
+
+extension DoctorCommandTests {
+    /// Two operators next to the shipped RBAC: `viewer` may read pods (as the `view` ClusterRole allows) but has no
+    /// console Role; `operator` has the Role of `deploy/rbac/console-operator-role.yaml` bound.
+    static let operators = """
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata:
+          name: viewer
+          namespace: ai-rhdh
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata:
+          name: operator
+          namespace: ai-rhdh
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          name: pod-reader
+          namespace: ai-rhdh
+        rules:
+          - apiGroups: [""]
+            resources: ["pods"]
+            verbs: ["get", "list"]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata:
+          name: pod-reader
+          namespace: ai-rhdh
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: Role
+          name: pod-reader
+        subjects:
+          - kind: ServiceAccount
+            name: viewer
+            namespace: ai-rhdh
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata:
+          name: modelbridge-console-operator
+          namespace: ai-rhdh
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: Role
+          name: modelbridge-console-operator
+        subjects:
+          - kind: ServiceAccount
+            name: operator
+            namespace: ai-rhdh
+
+        """
+
+    @Test func doctorAsAnOperatorNamesTheConsoleRoleUntilItIsBound() async throws {
+        let folder = try ScratchFolder()
+        let source = DeployPaths.deploy.appendingPathComponent("rbac")
+        for file in try FileManager.default.contentsOfDirectory(atPath: source.path) where file.hasSuffix(".yaml") {
+            try folder.write(file, try String(contentsOf: source.appendingPathComponent(file), encoding: .utf8))
+        }
+        try folder.write("zz-operators.yaml", Self.operators)
+        let sandbox = try await SandboxProcess.start(rbac: folder.path)
+        defer { sandbox.stop() }
+
+        // Reading pods does not grant pods/proxy: RBAC matches the subresource as its own resource.
+        let viewer = try await runCommand(
+            try BinaryProcess.binary(), ["doctor"],
+            environment: BinaryProcess.environment(try sandbox.environment("ai-rhdh.viewer.env")))
+        let viewerReport = "\(viewer.stdout)\n\(viewer.stderr)"
+        let viewerRows = DoctorTable(viewer.stdout)
+        #expect(viewerRows.result(of: "console rbac get pods in ai-rhdh") == "OK", "\(viewerReport)")
+        #expect(viewerRows.result(of: "console rbac list pods in ai-rhdh") == "OK", "\(viewerReport)")
+        #expect(viewerRows.result(of: "console rbac get pods/proxy in ai-rhdh") == "WARN", "\(viewerReport)")
+        #expect(viewerRows.result(of: "console rbac create pods/proxy in ai-rhdh") == "WARN", "\(viewerReport)")
+        for text in [
+            "[WARN] console rbac get pods/proxy in ai-rhdh", #"needs "get" on pods/proxy in ai-rhdh"#,
+            "The Role modelbridge-console-operator (deploy/rbac/console-operator-role.yaml",
+            "kubectl -n ai-rhdh create rolebinding modelbridge-console-operator --role=modelbridge-console-operator "
+                + "--serviceaccount=ai-rhdh:viewer",
+            "kubectl -n ai-rhdh auth can-i get pods --subresource=proxy",
+        ] {
+            #expect(viewer.stdout.contains(text), "missing \(text) in\n\(viewerReport)")
+        }
+
+        let bound = try await runCommand(
+            try BinaryProcess.binary(), ["doctor"],
+            environment: BinaryProcess.environment(try sandbox.environment("ai-rhdh.operator.env")))
+        let boundReport = "\(bound.stdout)\n\(bound.stderr)"
+        let boundRows = DoctorTable(bound.stdout)
+        for check in [
+            "console rbac get pods in ai-rhdh", "console rbac list pods in ai-rhdh",
+            "console rbac get pods/proxy in ai-rhdh", "console rbac create pods/proxy in ai-rhdh",
+        ] {
+            #expect(boundRows.result(of: check) == "OK", "\(check) in\n\(boundReport)")
+        }
+        #expect(!bound.stdout.contains("console-operator-role.yaml"), "\(boundReport)")
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import KubeAPI
 import RegistryAPI
 import Sandbox
+import Synchronization
 import Testing
 
 @Suite struct DoctorTests {
@@ -17,6 +18,9 @@ import Testing
                 "rbac patch configmaps in ai-rhdh", "crd inferenceservices.serving.kserve.io", "registry discovery",
                 "registry \(DoctorHarness.registryKey)", "catalog rhoai-model-registries:model-catalog-https",
                 "cache bac-import-model", "sidecar location", "sidecar storage-rest", "sidecar rhoai-normalizer",
+                // The harness's admin token is not the connector's: the console-access checks run, and pass.
+                "console rbac get pods in ai-rhdh", "console rbac list pods in ai-rhdh",
+                "console rbac get pods/proxy in ai-rhdh", "console rbac create pods/proxy in ai-rhdh",
             ] {
                 #expect(checks.contains(expected), "missing check \(expected) in\n\(report.table())")
             }
@@ -213,5 +217,141 @@ import Testing
                     then retry
 
                 """)
+    }
+}
+
+/// The console-access checks as plain functions: a scripted reviewer instead of the API server.
+@Suite struct ConsoleAccessCheckTests {
+    static let config = KubeConfig(server: "https://api.example.com:6443", namespace: "ai-rhdh")
+
+    /// Allows what `granted` lists (`pods`, `pods/proxy` by verb) and records every question.
+    final class ScriptedReviewer: AccessReviewer {
+        let granted: Set<String>
+        let asked = Mutex<[PermissionRequirement]>([])
+
+        init(granted: Set<String>) {
+            self.granted = granted
+        }
+
+        func isAllowed(_ requirement: PermissionRequirement) async throws -> Bool {
+            asked.withLock { $0.append(requirement) }
+            return granted.contains("\(requirement.verb) \(requirement.ruleResource)")
+        }
+    }
+
+    /// A token shaped like a ServiceAccount's JWT (the doctor reads its `sub`, never its signature).
+    static func serviceAccountToken(namespace: String, name: String) -> String {
+        func part(_ json: String) -> String {
+            Data(json.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        return [
+            part(#"{"alg":"RS256","kid":"k"}"#),
+            part(#"{"iss":"kubernetes/serviceaccount","sub":"system:serviceaccount:\#(namespace):\#(name)"}"#),
+            "c2lnbmF0dXJl",
+        ].joined(separator: ".")
+    }
+
+    static func settings(environment: [String: String] = [:], token: String? = nil) -> DoctorSettings {
+        var config = Self.config
+        if let token { config.credentials = .token(token) }
+        return DoctorSettings(environment: environment, namespace: "ai-rhdh", kube: config)
+    }
+
+    @Test func everyConsolePermissionGrantedIsFourOKRows() async {
+        let reviewer = ScriptedReviewer(granted: ["get pods", "list pods", "get pods/proxy", "create pods/proxy"])
+        let findings = await ConsoleAccessCheck.run(settings: Self.settings(), reviewer: reviewer)
+        #expect(
+            findings.map(\.check) == [
+                "console rbac get pods in ai-rhdh", "console rbac list pods in ai-rhdh",
+                "console rbac get pods/proxy in ai-rhdh", "console rbac create pods/proxy in ai-rhdh",
+            ])
+        #expect(findings.allSatisfy { $0.result == .ok && $0.fix == nil }, "\(findings)")
+    }
+
+    @Test func theProxyIsAskedAsASubresourceOfPodsInTheNamespace() async {
+        let reviewer = ScriptedReviewer(granted: [])
+        _ = await ConsoleAccessCheck.run(settings: Self.settings(), reviewer: reviewer)
+        let proxy = reviewer.asked.withLock { $0 }.filter { $0.subresource != nil }
+        #expect(proxy.map(\.resource) == ["pods", "pods"])
+        #expect(proxy.map(\.subresource) == ["proxy", "proxy"])
+        #expect(proxy.map(\.verb) == ["get", "create"])
+        #expect(proxy.allSatisfy { $0.namespace == "ai-rhdh" && $0.group.isEmpty })
+    }
+
+    @Test func podsWithoutTheProxyWarnsAndNamesTheConsoleRoleToBind() async throws {
+        let reviewer = ScriptedReviewer(granted: ["get pods", "list pods"])
+        let findings = await ConsoleAccessCheck.run(settings: Self.settings(), reviewer: reviewer)
+        #expect(findings.map(\.result) == [.ok, .ok, .warn, .warn], "\(findings)")
+        let proxy = try #require(findings.first { $0.check == "console rbac get pods/proxy in ai-rhdh" })
+        #expect(
+            proxy.detail == "denied; needed by console --pod (reading the sidecars through the API server)")
+        let fix = try #require(proxy.fix)
+        #expect(fix.contains(#"needs "get" on pods/proxy in ai-rhdh"#), "\(fix)")
+        #expect(fix.contains("The Role modelbridge-console-operator (deploy/rbac/console-operator-role.yaml"), "\(fix)")
+        #expect(
+            fix.contains(
+                "kubectl -n ai-rhdh create rolebinding modelbridge-console-operator "
+                    + "--role=modelbridge-console-operator --user=<operator>"), "\(fix)")
+        #expect(fix.contains("kubectl -n ai-rhdh auth can-i get pods --subresource=proxy"), "\(fix)")
+        // Denied console access only warns: the bridge itself works without it.
+        #expect(!DoctorReport(findings: findings).hasFailures)
+    }
+
+    @Test func inThePodTheChecksAreOneSkipRowAndNothingIsAsked() async throws {
+        let reviewer = ScriptedReviewer(granted: [])
+        let findings = await ConsoleAccessCheck.run(
+            settings: Self.settings(environment: ["POD_IP": "10.0.0.5"]), reviewer: reviewer)
+        let only = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(only.check == "console rbac in ai-rhdh")
+        #expect(only.result == .skip)
+        #expect(only.detail.contains("POD_IP is set"), "\(only.detail)")
+        #expect(only.detail.contains("an operator's kubeconfig"), "\(only.detail)")
+        #expect(reviewer.asked.withLock { $0.isEmpty })
+    }
+
+    @Test func theConnectorsTokenSkipsTheChecksAndAnotherServiceAccountIsAskedAndNamedInTheFix() async throws {
+        let connector = Self.settings(
+            token: Self.serviceAccountToken(namespace: "ai-rhdh", name: "rhdh-rhoai-connector"))
+        #expect(
+            connector.tokenServiceAccount == ServiceAccountIdentity(namespace: "ai-rhdh", name: "rhdh-rhoai-connector"))
+        let skipped = await ConsoleAccessCheck.run(settings: connector, reviewer: ScriptedReviewer(granted: []))
+        #expect(skipped.map(\.result) == [.skip])
+        #expect(skipped.first?.detail.contains("the connector's ServiceAccount ai-rhdh/rhdh-rhoai-connector") == true)
+
+        let jane = Self.settings(token: Self.serviceAccountToken(namespace: "ai-rhdh", name: "jane"))
+        let findings = await ConsoleAccessCheck.run(settings: jane, reviewer: ScriptedReviewer(granted: []))
+        #expect(findings.map(\.result) == [.warn, .warn, .warn, .warn])
+        #expect(
+            findings.first?.fix?.contains("--role=modelbridge-console-operator --serviceaccount=ai-rhdh:jane") == true)
+    }
+
+    @Test func tokensThatAreNotAServiceAccountsJWTNameNoServiceAccount() {
+        #expect(ServiceAccountIdentity(token: "sha256~abcdefghijklmnop") == nil)
+        #expect(ServiceAccountIdentity(token: "connector-token") == nil)
+        #expect(ServiceAccountIdentity(token: "a.!!!.c") == nil)
+        let person = ["e30", Data(#"{"sub":"jane@example.com"}"#.utf8).base64EncodedString(), "c2ln"]
+        #expect(ServiceAccountIdentity(token: person.joined(separator: ".")) == nil)
+    }
+
+    @Test func theConsoleOperatorRoleGrantsEveryPermissionTheDoctorChecks() throws {
+        let role = try Manifest.single("rbac/console-operator-role.yaml")
+        #expect(role["kind"] as? String == "Role")
+        #expect(
+            Manifest.dig(role, ["metadata", "name"]) as? String
+                == PermissionRequirement.Grant.consoleOperatorRoleName)
+        let rules = (role["rules"] as? [YAMLMap] ?? []).map {
+            ManifestRBAC.Rule(
+                groups: $0["apiGroups"] as? [String] ?? [], resources: $0["resources"] as? [String] ?? [],
+                verbs: $0["verbs"] as? [String] ?? [])
+        }
+        for requirement in ConsoleAccessCheck.requirements(for: Self.settings()) {
+            #expect(
+                rules.contains {
+                    $0.grants(group: requirement.group, resource: requirement.ruleResource, verb: requirement.verb)
+                },
+                "\(requirement.checkName) is not granted by \(PermissionRequirement.Grant.consoleOperatorRoleFile)")
+        }
     }
 }
