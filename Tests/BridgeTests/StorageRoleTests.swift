@@ -143,6 +143,77 @@ func withStorage<T>(
         }
     }
 
+    /// `GET /state` lists the ConfigMaps with the bytes and budgets `/metrics` exports, and every entry's
+    /// metadata without its body; an unknown query parameter is refused.
+    @Test func stateListsTheConfigMapsWithTheFiguresMetricsExport() async throws {
+        var quiet = Logger(label: "test.storage")
+        quiet.logLevel = .critical
+        try await withFakeKube { _, kube in
+            // A small budget, so that six incompressible documents spread over several ConfigMaps.
+            let store = ConfigMapCatalogStore(client: kube, namespace: "rhdh", shardBudget: 4 * 1024, logger: quiet)
+            var generator = SystemRandomNumberGenerator()
+            for index in 0..<6 {
+                let noise = String(
+                    (0..<1_500).map { _ in Character(UnicodeScalar(UInt8.random(in: 97...122, using: &generator))) })
+                try await store.upsert(
+                    key: "model\(index)_v1",
+                    body: StorageBody(
+                        body: Data(#"{"models":[{"name":"m\#(index)","description":"\#(noise)"}]}"#.utf8),
+                        reconcilerType: "kubeflow", lastUpdateTimeSinceEpoch: "17000000000\(index)",
+                        modelCardKey: index == 0 ? "card0" : nil, modelCard: index == 0 ? "# Card" : nil))
+            }
+            let server = RoleServer(
+                name: "storage-rest", address: ListenAddress(host: "127.0.0.1", port: 0),
+                responder: StorageResponder(
+                    store: store, location: InProcessLocationSink(index: LocationIndex(format: .jsonArray)),
+                    metrics: HTTPServerMetrics(role: "storage-rest"), logger: quiet),
+                logger: quiet)
+            try await server.start()
+            do {
+                try await withHTTPClient { http in
+                    let reply = try await http.send(.GET, server.url + "/state")
+                    #expect(reply.status == 200, "\(reply.text)")
+                    let document = try StateDocumentCoding.decode(StorageStateDocument.self, from: reply.body)
+                    let scrape = try await http.send(.GET, server.url + "/metrics").text
+                    #expect(document.store == .configMap && document.namespace == "rhdh")
+                    #expect(document.shards.count >= 2, "\(document.shards.map(\.name))")
+                    #expect(document.shards.first?.name == "bac-import-model")
+                    #expect(
+                        Self.byConfigMap("modelbridge_cache_bytes", in: scrape)
+                            == Dictionary(uniqueKeysWithValues: document.shards.map { ($0.name, Double($0.bytes)) }))
+                    #expect(
+                        Self.byConfigMap("modelbridge_cache_budget_bytes", in: scrape)
+                            == Dictionary(
+                                uniqueKeysWithValues: document.shards.map { ($0.name, $0.budgetBytes.map(Double.init)) }
+                            ))
+                    let keys = try await store.keys()
+                    #expect(document.shards.flatMap(\.keys).sorted() == keys)
+                    var expected: [StorageStateDocument.Entry] = []
+                    for key in keys {
+                        expected.append(.init(key: key, stored: try #require(try await store.fetch(key: key))))
+                    }
+                    #expect(document.entries == expected)
+                    #expect(!reply.text.contains("\"body\""), "bodies stay behind /fetch")
+                    #expect(try await http.send(.GET, server.url + "/state?key=model0_v1").status == 400)
+                }
+            } catch {
+                Issue.record(error)
+            }
+            await server.stop()
+        }
+    }
+
+    /// `value` of every sample of `family`, by its `configmap` label.
+    static func byConfigMap(_ family: String, in scrape: String) -> [String: Double?] {
+        var values: [String: Double?] = [:]
+        for line in scrape.split(separator: "\n") where line.hasPrefix(family + "{") {
+            guard let open = line.range(of: "configmap=\""), let close = line[open.upperBound...].firstIndex(of: "\"")
+            else { continue }
+            values[String(line[open.upperBound..<close])] = line.split(separator: " ").last.flatMap { Double($0) }
+        }
+        return values
+    }
+
     @Test func locationReloadsDocumentsAndModelCardsFromStorageAtStart() async throws {
         let store = MemoryCatalogStore()
         let document = Sample.registryDocument(card: "# Persisted card")

@@ -6,8 +6,10 @@ import ConsoleCore
 import Foundation
 import KubeAPI
 import Logging
+import NIOHTTP1
 import RegistryAPI
 import Sandbox
+import Synchronization
 import Testing
 
 /// One engine against the demo sandbox, seen twice: in process (``BridgeConsoleEngine``) and through its
@@ -43,31 +45,7 @@ import Testing
             #expect(remote.techDocs.contains { $0.missingReason == .registeredBeforeRHOAI225 })
             #expect(!remote.backstage.fetches.isEmpty && !remote.events.isEmpty)
 
-            #expect(remote.models == local.models)
-            #expect(remote.endpoints == local.endpoints)
-            #expect(remote.techDocs == local.techDocs)
-            #expect(remote.backstage == local.backstage)
-            #expect(remote.events == local.events)
-            // storage-rest lists keys, not ConfigMaps, so attached shows one pseudo-shard where in process a
-            // store may have several (and names them): the cache is compared entry by entry, by key.
-            #expect(Self.cacheEntries(remote) == Self.cacheEntries(local))
-            #expect(!Self.cacheEntries(remote).isEmpty)
-
-            // The tables the six views draw, at one instant (so ages agree too).
-            var localConsole = ConsoleState(snapshot: local)
-            var remoteConsole = ConsoleState(snapshot: remote)
-            localConsole.now = Timestamp(secondsSince1970: now.timeIntervalSince1970)
-            remoteConsole.now = localConsole.now
-            for table in [TableID.models, .endpoints, .techDocs, .backstage, .events] {
-                #expect(
-                    TableCatalog.model(table, state: remoteConsole).rows
-                        == TableCatalog.model(table, state: localConsole).rows, "\(table)")
-            }
-            let remoteShard = try #require(remote.cache.shards.first?.name)
-            let localShard = try #require(local.cache.shards.first?.name)
-            #expect(
-                TableCatalog.model(.cacheEntries(shard: remoteShard), state: remoteConsole).rows
-                    == TableCatalog.model(.cacheEntries(shard: localShard), state: localConsole).rows)
+            Self.expectSameViews(remote, local, now: now)
         } catch {
             Issue.record(error)
         }
@@ -109,12 +87,9 @@ import Testing
             #expect(remote.endpoints.contains { $0.linkedKey != nil })
             #expect(remote.techDocs.contains { $0.missingReason == .registeredBeforeRHOAI225 })
             #expect(!remote.events.isEmpty)
-            #expect(remote.models == local.models)
-            #expect(remote.endpoints == local.endpoints)
-            #expect(remote.techDocs == local.techDocs)
-            #expect(remote.events == local.events)
-            #expect(Self.cacheEntries(remote) == Self.cacheEntries(local))
-            #expect(remote.header.context.contains("pod rhdh/\(name):"))
+            Self.expectSameViews(remote, local, now: now)
+            // The context names the pod (with or without the ports, which the header may leave out).
+            #expect(remote.header.context.contains("pod rhdh/\(name)"))
         } catch {
             Issue.record(error)
         }
@@ -181,7 +156,7 @@ import Testing
     @Test func stateAnswersAnUnknownQueryParameterWith400() async throws {
         let rig = try await EngineRig.start()
         do {
-            for url in [rig.admin.url, rig.location.url] {
+            for url in [rig.admin.url, rig.location.url, rig.storage.url] {
                 let reply = try await rig.http.execute(
                     HTTPClientRequest(url: url + "/state?verbose=1"), timeout: .seconds(5))
                 #expect(reply.status.code == 400, "\(url)")
@@ -194,8 +169,153 @@ import Testing
         await rig.shutdown()
     }
 
-    static func cacheEntries(_ snapshot: EngineSnapshot) -> [CacheEntry] {
-        snapshot.cache.shards.flatMap(\.entries).sorted { $0.key < $1.key }
+    /// storage-rest's `/state` lists the cache without bodies; the attached console reads a body again only
+    /// when its content digest changed (a new model card with the same update time included), so an idle
+    /// cache costs one request per poll, and what it shows equals the in-process Cache view.
+    @Test func anIdleCacheCostsOneRequestPerPollAndOnlyChangedEntriesAreFetched() async throws {
+        var quiet = Logger(label: "test.parity")
+        quiet.logLevel = .critical
+        let store = MemoryCatalogStore()
+        for name in ["alpha", "beta", "gamma"] {
+            try await store.upsert(
+                key: "\(name)_v1",
+                body: StorageBody(
+                    body: Data(#"{"models":[{"name":"\#(name)"}]}"#.utf8), reconcilerType: "kubeflow",
+                    lastUpdateTimeSinceEpoch: "1700000000000", modelCardKey: "\(name)card", modelCard: "# \(name)"))
+        }
+        let index = LocationIndex(format: .jsonArray)
+        let server = RoleServer(
+            name: "storage-rest", address: ListenAddress(host: "127.0.0.1", port: 0),
+            responder: StorageResponder(store: store, location: InProcessLocationSink(index: index), logger: quiet),
+            logger: quiet)
+        try await server.start()
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let channel = CountingChannel(URLSidecarChannel(baseURL: server.url, client: http))
+            let attached = AttachedConsoleEngine(location: nil, storage: channel, normalizer: nil, readOnly: true)
+            let inProcess = BridgeConsoleEngine(
+                index: index, controller: nil, store: store, location: InProcessLocationSink(index: index),
+                events: EventLog(), format: .jsonArray, mode: .inProcess, context: "in-process", readOnly: true)
+            func expectSameCache() async {
+                let now = Date()
+                let remote = EngineSnapshotBuilder.build(await attached.state().0, now: now)
+                let local = EngineSnapshotBuilder.build(await inProcess.state(), now: now)
+                #expect(remote.cache == local.cache)
+            }
+
+            await expectSameCache()
+            #expect(channel.takeCounts() == ["/state": 1, "/fetch": 3], "the first poll reads every body once")
+            await expectSameCache()
+            #expect(channel.takeCounts() == ["/state": 1], "nothing changed: nothing is fetched")
+
+            // A new card under the same update time, and a removal.
+            var alpha = try #require(try await store.fetch(key: "alpha_v1"))
+            alpha.modelCard = "# alpha, revised"
+            try await store.upsert(key: "alpha_v1", body: alpha)
+            try await store.remove(key: "gamma_v1")
+            let (state, _) = await attached.state()
+            #expect(channel.takeCounts() == ["/state": 1, "/fetch": 1])
+            #expect(state.store.entries["alpha_v1"] == alpha)
+            #expect(state.store.entries["gamma_v1"] == nil)
+            #expect(state.store.shards.map(\.name) == ["memory"] && state.store.shards[0].budget == nil)
+            await expectSameCache()
+        } catch {
+            Issue.record(error)
+        }
+        try? await http.shutdown()
+        await server.stop()
+    }
+
+    /// A storage-rest of another release shows as disconnected in the header, saying why, as location and the
+    /// normalizer do.
+    @Test func aStorageRestOfAnotherReleaseShowsAsDisconnectedWithTheReason() async throws {
+        let older = StubChannel(status: 404, body: #"{"error":"no route GET /state","status":404}"#)
+        let newer = StubChannel(
+            status: 200, body: #"{"apiVersion":"modelbridge.rhdh.io/v2","kind":"StorageState","shards":7}"#)
+        for (channel, reason) in [(older, "has no GET /state (404"), (newer, "modelbridge.rhdh.io/v2")] {
+            let engine = AttachedConsoleEngine(location: nil, storage: channel, normalizer: nil, readOnly: true)
+            let snapshot = EngineSnapshotBuilder.build(await engine.state().0, now: Date())
+            let storage = try #require(snapshot.header.components.first { $0.name == "storage" })
+            #expect(storage.health == .disconnected)
+            #expect(storage.detail.contains(reason), "\(storage.detail)")
+            #expect(snapshot.cache.shards.isEmpty)
+        }
+    }
+
+    /// The attached snapshot shows what the in-process one shows: the same values behind each of the six
+    /// views, and the same rows in every table the views draw at one instant (so ages agree too), the
+    /// Cache view's ConfigMap rows (bytes, budget, headroom) and each ConfigMap's keys included.
+    static func expectSameViews(
+        _ remote: EngineSnapshot, _ local: EngineSnapshot, now: Date, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        // Not a comparison of two empty caches, nor of one pseudo-shard: the rig's budget spreads the
+        // documents over several ConfigMaps.
+        #expect(remote.cache.shards.count >= 2, "\(remote.cache.shards.map(\.name))", sourceLocation: sourceLocation)
+        #expect(
+            remote.cache.shards.allSatisfy { $0.budgetBytes == EngineRig.shardBudget && !$0.entries.isEmpty },
+            sourceLocation: sourceLocation)
+
+        #expect(remote.models == local.models, sourceLocation: sourceLocation)
+        #expect(remote.endpoints == local.endpoints, sourceLocation: sourceLocation)
+        #expect(remote.techDocs == local.techDocs, sourceLocation: sourceLocation)
+        #expect(remote.cache == local.cache, sourceLocation: sourceLocation)
+        #expect(remote.backstage == local.backstage, sourceLocation: sourceLocation)
+        #expect(remote.events == local.events, sourceLocation: sourceLocation)
+        // The header's storage line names the fullest ConfigMap from the same figures.
+        #expect(
+            remote.header.components.first { $0.name == "storage" }
+                == local.header.components.first { $0.name == "storage" }, sourceLocation: sourceLocation)
+
+        var localConsole = ConsoleState(snapshot: local)
+        var remoteConsole = ConsoleState(snapshot: remote)
+        localConsole.now = Timestamp(secondsSince1970: now.timeIntervalSince1970)
+        remoteConsole.now = localConsole.now
+        let tables =
+            [TableID.models, .endpoints, .techDocs, .cacheShards, .backstage, .events]
+            + local.cache.shards.map { TableID.cacheEntries(shard: $0.name) }
+        for table in tables {
+            #expect(
+                TableCatalog.model(table, state: remoteConsole).rows
+                    == TableCatalog.model(table, state: localConsole).rows, "\(table)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// A sidecar channel that counts the requests it passes on, by path.
+final class CountingChannel: SidecarChannel {
+    let inner: any SidecarChannel
+    private let counts = Mutex<[String: Int]>([:])
+
+    init(_ inner: any SidecarChannel) { self.inner = inner }
+
+    var address: String { inner.address }
+
+    func send(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: Data?) async throws
+        -> (status: Int, body: Data)
+    {
+        counts.withLock { $0[path, default: 0] += 1 }
+        return try await inner.send(method, path, query: query, body: body)
+    }
+
+    /// The counts since the last call.
+    func takeCounts() -> [String: Int] {
+        counts.withLock { counts in
+            defer { counts = [:] }
+            return counts
+        }
+    }
+}
+
+/// A sidecar that answers every request with one status and body.
+struct StubChannel: SidecarChannel {
+    var status: Int
+    var body: String
+    var address: String { "http://stub" }
+
+    func send(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: Data?) async throws
+        -> (status: Int, body: Data)
+    {
+        (status, Data(self.body.utf8))
     }
 }
 
@@ -208,7 +328,8 @@ struct EngineRig: Sendable {
     let cluster: ClusterSource
     let clusterTask: Task<Void, any Error>
     let index: LocationIndex
-    let store: MemoryCatalogStore
+    /// The `bac-import-model` ConfigMaps in the sandbox's namespace `rhdh`, filled to ``shardBudget``.
+    let store: ConfigMapCatalogStore
     let events: EventLog
     let controller: NormalizerController
     let location: RoleServer<LocationResponder>
@@ -216,22 +337,19 @@ struct EngineRig: Sendable {
     let admin: RoleServer<NormalizerAdminResponder>
     let http: HTTPClient
 
+    /// Small, so that the demo's documents fill several ConfigMaps.
+    static let shardBudget = 8 * 1024
+
     static func start() async throws -> EngineRig {
         var quiet = Logger(label: "test.parity")
         quiet.logLevel = .critical
         let loopback = ListenAddress(host: "127.0.0.1", port: 0)
         let index = LocationIndex(format: .jsonArray)
         index.markLoaded()
-        let store = MemoryCatalogStore()
-        let service = StorageService(store: store, location: InProcessLocationSink(index: index), logger: quiet)
         let location = RoleServer(
             name: "location", address: loopback, responder: LocationResponder(index: index, logger: quiet),
             logger: quiet)
         try await location.start()
-        let storage = RoleServer(
-            name: "storage-rest", address: loopback, responder: StorageResponder(service: service, logger: quiet),
-            logger: quiet)
-        try await storage.start()
 
         var configuration = SandboxConfiguration(scenario: .demo)
         configuration.readyDelay = .zero
@@ -241,6 +359,12 @@ struct EngineRig: Sendable {
         try await platform.start()
 
         let kube = try KubeClient(config: KubeConfig(server: platform.kubernetes.url, namespace: "rhdh"), logger: quiet)
+        let store = ConfigMapCatalogStore(client: kube, namespace: "rhdh", shardBudget: shardBudget, logger: quiet)
+        let service = StorageService(store: store, location: InProcessLocationSink(index: index), logger: quiet)
+        let storage = RoleServer(
+            name: "storage-rest", address: loopback, responder: StorageResponder(service: service, logger: quiet),
+            logger: quiet)
+        try await storage.start()
         let transport = try RegistryTransport(logger: quiet)
         let cluster = ClusterSource(client: kube, logger: quiet)
         let clusterTask = Task { try await cluster.run() }

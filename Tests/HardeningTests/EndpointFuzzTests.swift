@@ -37,6 +37,7 @@ import Testing
             Route(name: "GET /list", method: .GET, path: "/list", query: [], mutates: false),
             Route(name: "GET /fetch", method: .GET, path: "/fetch", query: ["key"], mutates: false),
             Route(name: "GET /healthz", method: .GET, path: "/healthz", query: [], mutates: false),
+            Route(name: "GET /state", method: .GET, path: "/state", query: [], mutates: false),
         ],
         .admin: [
             Route(name: "GET /metrics", method: .GET, path: "/metrics", query: [], mutates: false),

@@ -12,6 +12,7 @@ import NIOCore
 /// | `POST /currentkeyset?key=a,b` | removes every stored key not in the set: from `location` first, from storage last, so a retry finishes the job (B16, B20) |
 /// | `GET /list` | `{"keys":[…]}` sorted |
 /// | `GET /fetch?key=` | the stored entry; 404 when missing (B17) |
+/// | `GET /state` | ``StorageStateDocument``: the shards with their bytes, budgets and keys, and every entry's metadata without its body |
 /// | `GET /healthz` | liveness: 200 while the process serves |
 /// | `GET /readyz` | 200 when the store can be listed (the body says how many entries), 503 with the store's error otherwise |
 /// | `GET /metrics` | Prometheus text: HTTP figures per route and `process_*` (when ``HTTPServerMetrics/servesScrapes``), and the ConfigMap store's `modelbridge_cache_bytes` / `modelbridge_cache_budget_bytes` |
@@ -85,6 +86,14 @@ public struct StorageResponder: HTTPResponder {
                     return Reply.error(.notFound, "no stored entry '\(key.prefix(200))'")
                 }
                 return Reply.bytes(ByteBuffer(bytes: try entry.encodedJSON()), contentType: Reply.jsonType)
+            } catch {
+                return Reply.error(.serviceUnavailable, "cannot read the store: \(error)")
+            }
+        }
+        routes.get("/state") { request, _ in
+            try request.allowQuery([])
+            do {
+                return Reply.state(try await StorageStateDocument(reading: store))
             } catch {
                 return Reply.error(.serviceUnavailable, "cannot read the store: \(error)")
             }
