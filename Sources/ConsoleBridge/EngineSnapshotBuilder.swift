@@ -262,12 +262,32 @@ public enum EngineSnapshotBuilder {
                 detail: state.location.lastListFetch.map { "last /list \(Int(now.timeIntervalSince($0)))s ago" }
                     ?? "has not polled /list yet"))
         let publishing = state.normalizer?.publishing ?? .publishing
+        let figures = series(state.normalizer?.history)
         return HeaderInfo(
             context: state.context, mode: state.mode, readOnly: state.readOnly, components: components,
             dataAsOf: (state.normalizer?.lastCycle).map(timestamp),
             notPublishing: publishing.reason.map {
                 PublishingNotice(reason: $0, isFault: publishing.mode == .blocked)
-            })
+            }, published: figures.published, registryRead: figures.registryRead)
+    }
+
+    /// The header's sparklines from the normalizer's history: one value per minute from its oldest to its
+    /// newest minute (at most an hour), `nil` for a minute without a sample. Empty without a history (no
+    /// normalizer, or one that predates it).
+    static func series(_ history: FigureHistory?) -> (published: FigureSeries, registryRead: FigureSeries) {
+        var published = FigureSeries(unit: .count)
+        var registryRead = FigureSeries(unit: .seconds)
+        guard let minutes = history?.minutes, let newest = minutes.last else { return (published, registryRead) }
+        func index(_ minute: FigureHistory.Minute) -> Int { Int((minute.start.timeIntervalSince1970 / 60).rounded()) }
+        let byIndex = Dictionary(minutes.map { (index($0), $0) }, uniquingKeysWith: { _, last in last })
+        // A document from elsewhere may hold older minutes; the series never spans more than the history keeps.
+        let last = index(newest)
+        let first = max(minutes.map(index).min() ?? last, last - FigureHistory.capacity + 1)
+        for minute in first...last {
+            published.values.append(byIndex[minute]?.published.map(Double.init))
+            registryRead.values.append(byIndex[minute]?.registryReadSeconds)
+        }
+        return (published, registryRead)
     }
 
     static func fetch(_ record: LocationIndex.FetchRecord) -> FetchRecord {

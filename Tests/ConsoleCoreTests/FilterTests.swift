@@ -64,7 +64,7 @@ import Testing
         var state = sampleState()
         type("/res", &state)
         let frame = view(state, standardSize)
-        #expect(frame.lines[3].contains("Models [2 of 6] /res"))
+        #expect(frame.lines[ConsoleLayout(size: standardSize).main.y].contains("Models [2 of 6] /res"))
         #expect(frame.lines[28].hasPrefix("/res"))
     }
 

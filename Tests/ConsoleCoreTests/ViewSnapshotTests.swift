@@ -25,6 +25,12 @@ import Testing
         Snapshot.check(view(state, standardSize), "cache")
     }
 
+    @Test func asciiCacheViewDrawsTheBarsInBrackets() {
+        var state = sampleState(ascii: true)
+        type("4", &state)
+        Snapshot.check(view(state, Size(width: 80, height: 24)), "cache-ascii-80x24")
+    }
+
     @Test func enterOnAShardListsItsKeysWithBreadcrumbs() {
         var state = sampleState()
         type("4", &state)

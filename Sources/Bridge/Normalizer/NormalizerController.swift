@@ -81,11 +81,14 @@ public struct NormalizerSnapshot: Sendable {
     public var isLeader: Bool
     /// Whether this normalizer writes documents, and if not, why (leader election).
     public var publishing: PublishingState
+    /// The last hour of documents published and registry read time, a sample a minute.
+    public var history: FigureHistory
 
     public init(
         registries: [RegistryStatus], snapshots: [RegistrySnapshot] = [], documents: [NormalizedDocument] = [],
         inferenceServices: [KServeInferenceService] = [], failing: [String: String] = [:], lastCycle: Date?,
-        lastCompleteCycle: Date?, incompleteReasons: [String], isLeader: Bool, publishing: PublishingState = .publishing
+        lastCompleteCycle: Date?, incompleteReasons: [String], isLeader: Bool,
+        publishing: PublishingState = .publishing, history: FigureHistory = FigureHistory()
     ) {
         self.registries = registries
         self.snapshots = snapshots
@@ -97,6 +100,7 @@ public struct NormalizerSnapshot: Sendable {
         self.incompleteReasons = incompleteReasons
         self.isLeader = isLeader
         self.publishing = publishing
+        self.history = history
     }
 }
 
@@ -147,6 +151,7 @@ public actor NormalizerController {
     private var renderedGeneration: (cluster: Int, registries: Int)?
     private var registryGeneration = 0
     private var keySetFailed = false
+    private var figures = FigureHistory()
 
     public init(
         configuration: NormalizerConfiguration, routes: any RouteLister, transport: RegistryTransport,
@@ -214,6 +219,7 @@ public actor NormalizerController {
         let clock = ContinuousClock()
         let started = clock.now
         let now = Date()
+        defer { figures.recordPublished(pushed.count, at: now) }  // the modelbridge_documents_published figure
         var reasons: [String] = []
         let probeDue = lastProbe.map { started - $0 >= configuration.probeInterval } ?? true
         let fullDue = resyncAll || (lastFull.map { started - $0 >= configuration.pollingInterval } ?? true)
@@ -337,6 +343,7 @@ public actor NormalizerController {
             for await result in group { collected.append(result) }
             return collected
         }
+        if let slowest = results.map(\.took).max() { figures.recordRegistryRead(slowest, at: now) }
         for endpoint in endpoints {
             var status =
                 statuses[endpoint.key]
@@ -352,6 +359,7 @@ public actor NormalizerController {
         let slow = max(configuration.probeInterval, .seconds(1))
         for (key, result, took) in results {
             metrics.probes.increment()
+            metrics.registryReadDuration.record(took)
             if took > slow {
                 events.append(.warning, "registry \(key)", "answered slowly: the read took \(took)")
                 logger.warning(
@@ -650,7 +658,7 @@ public actor NormalizerController {
             snapshots: snapshots.values.sorted { $0.registry < $1.registry },
             documents: documents.values.sorted { $0.key < $1.key }, inferenceServices: servicesSeen,
             failing: retries.mapValues(\.error), lastCycle: lastCycle, lastCompleteCycle: lastCompleteCycle,
-            incompleteReasons: incompleteReasons, isLeader: isLeader(), publishing: publishing())
+            incompleteReasons: incompleteReasons, isLeader: isLeader(), publishing: publishing(), history: figures)
     }
 
     /// Whether one complete cycle has posted a key set (readiness).

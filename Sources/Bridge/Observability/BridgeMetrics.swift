@@ -24,6 +24,7 @@ public final class BridgeMetrics: Sendable {
     let kserveModels: Gauge
     let documents: Gauge
     let pollDuration: DurationHistogram
+    let registryReadDuration: DurationHistogram
     let errors: Counter
     let keySetsPosted: Counter
     let probes: Counter
@@ -59,6 +60,9 @@ public final class BridgeMetrics: Sendable {
             "modelbridge_documents_published", help: "Documents storage and location hold, as last pushed")
         pollDuration = registry.durationHistogram(
             "modelbridge_poll_duration_seconds", buckets: buckets, help: "Duration of one normalizer cycle")
+        registryReadDuration = registry.durationHistogram(
+            "modelbridge_registry_read_duration_seconds", buckets: buckets,
+            help: "Duration of reading one registry in a cycle: its change probe, and the full read when one was due")
         errors = registry.counter("modelbridge_errors_total", help: "Errors the normalizer met")
         keySetsPosted = registry.counter(
             "modelbridge_keysets_posted_total", help: "Complete key sets sent to storage")

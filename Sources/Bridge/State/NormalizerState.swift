@@ -3,7 +3,7 @@ import Foundation
 
 /// What the normalizer knows, as the console shows it: its registries, the documents it rendered
 /// with their identities and model-card propagation, the KServe services it saw, failing keys,
-/// leadership and the last cycle.
+/// leadership, the last cycle and the last hour of its figures.
 ///
 /// The same value reaches the console in process (``init(_:format:)`` from the controller's
 /// ``NormalizerSnapshot``) and over the admin port (inside ``NormalizerStateDocument``), so both
@@ -28,11 +28,16 @@ public struct NormalizerState: Codable, Sendable, Hashable {
     public var isLeader: Bool
     /// Whether this normalizer writes documents, and if not, why.
     public var publishing: PublishingState
+    /// The last hour of documents published and registry read time (the console's header sparklines);
+    /// `nil` from a normalizer that predates it.
+    public var history: FigureHistory?
 
     public init(
         registries: [RegistryStatus], documents: [DocumentState] = [],
         inferenceServices: [KServeInferenceService] = [], failing: [String: String] = [:], lastCycle: Date?,
-        lastCompleteCycle: Date?, incompleteReasons: [String], isLeader: Bool, publishing: PublishingState = .publishing
+        lastCompleteCycle: Date?, incompleteReasons: [String], isLeader: Bool,
+        publishing: PublishingState = .publishing,
+        history: FigureHistory? = nil
     ) {
         self.registries = registries
         self.documents = documents
@@ -43,6 +48,7 @@ public struct NormalizerState: Codable, Sendable, Hashable {
         self.incompleteReasons = incompleteReasons
         self.isLeader = isLeader
         self.publishing = publishing
+        self.history = history
     }
 
     /// The state of a controller's snapshot, with the URIs location serves in `format`.
@@ -57,7 +63,7 @@ public struct NormalizerState: Codable, Sendable, Hashable {
             }, inferenceServices: snapshot.inferenceServices, failing: snapshot.failing,
             lastCycle: snapshot.lastCycle, lastCompleteCycle: snapshot.lastCompleteCycle,
             incompleteReasons: snapshot.incompleteReasons, isLeader: snapshot.isLeader,
-            publishing: snapshot.publishing)
+            publishing: snapshot.publishing, history: snapshot.history)
     }
 
     /// The registry identity of every live version's document, by key.
@@ -87,7 +93,7 @@ public struct NormalizerState: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case registries, documents, inferenceServices, failing, lastCycle, lastCompleteCycle, incompleteReasons
-        case isLeader, publishing, notPublishingReason
+        case isLeader, publishing, notPublishingReason, history
     }
 
     public init(from decoder: any Decoder) throws {
@@ -103,6 +109,7 @@ public struct NormalizerState: Codable, Sendable, Hashable {
         publishing = PublishingState(
             mode: try container.decode(PublishingState.Mode.self, forKey: .publishing),
             reason: try container.decodeIfPresent(String.self, forKey: .notPublishingReason))
+        history = try container.decodeIfPresent(FigureHistory.self, forKey: .history)
     }
 
     /// `publishing` is the mode (`publishing`, `standby`, `blocked`) and `notPublishingReason` says why,
@@ -119,6 +126,7 @@ public struct NormalizerState: Codable, Sendable, Hashable {
         try container.encode(isLeader, forKey: .isLeader)
         try container.encode(publishing.mode, forKey: .publishing)
         try container.encodeIfPresent(publishing.reason, forKey: .notPublishingReason)
+        try container.encodeIfPresent(history, forKey: .history)
     }
 }
 

@@ -3,8 +3,9 @@
 /// ```
 /// row 0      title, mode, read-only badge, data age
 /// row 1      connection state per component
-/// row 2      view tabs
-/// rows 3…    the page box (table, detail pane, text page, overlays)
+/// row 2      sparklines of documents published and registry read time (from 16 rows up)
+/// row 3      view tabs (row 2 without the sparklines)
+/// rows 4…    the page box (table, detail pane, text page, overlays)
 /// row h-3    breadcrumbs
 /// row h-2    flash message or the : / prompt
 /// row h-1    key hints
@@ -12,6 +13,8 @@
 public struct ConsoleLayout: Hashable, Sendable {
     /// Below this the console draws only a "terminal too small" notice.
     public static let minimum = Size(width: 40, height: 10)
+    /// Shorter terminals keep their rows for the page and go without the figures row.
+    public static let figuresMinimumHeight = 16
 
     public let size: Size
 
@@ -23,8 +26,12 @@ public struct ConsoleLayout: Hashable, Sendable {
     /// True when the terminal is below `minimum`.
     public var tooSmall: Bool { size.width < Self.minimum.width || size.height < Self.minimum.height }
 
+    /// The sparklines row, `nil` when the terminal is too short for it.
+    public var figuresRow: Int? { size.height >= Self.figuresMinimumHeight ? 2 : nil }
+    /// The view tabs.
+    public var tabsRow: Int { figuresRow == nil ? 2 : 3 }
     /// The page box.
-    public var main: Rect { Rect(x: 0, y: 3, width: size.width, height: size.height - 6) }
+    public var main: Rect { Rect(x: 0, y: tabsRow + 1, width: size.width, height: size.height - tabsRow - 4) }
     public var crumbsRow: Int { size.height - 3 }
     public var flashRow: Int { size.height - 2 }
     public var hintRow: Int { size.height - 1 }

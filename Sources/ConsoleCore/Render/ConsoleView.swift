@@ -30,6 +30,7 @@ struct ConsoleRenderer {
             return
         }
         drawHeader()
+        if let row = layout.figuresRow { drawFigures(row: row) }
         drawTabs()
         switch state.current.page {
         case .table(let table):
@@ -119,15 +120,32 @@ struct ConsoleRenderer {
         if header.components.isEmpty { grid.write("no components reported", x: 0, y: 1, role: .dim) }
     }
 
+    /// Documents published and registry read time over the last hour, as sparklines with their latest values.
+    mutating func drawFigures(row: Int) {
+        let header = state.snapshot.header
+        let line = FigureLine.fit(
+            [("published", header.published), ("registry read", header.registryRead)], width: layout.size.width,
+            ascii: ascii)
+        var x = 0
+        for (index, part) in line.parts.enumerated() {
+            if index > 0 { x += grid.write(FigureLine.gap, x: x, y: row, role: .normal) }
+            x += grid.write(part.label + " ", x: x, y: row, role: .dim)
+            if !part.sparkline.isEmpty { x += grid.write(part.sparkline + " ", x: x, y: row, role: .boxTitle) }
+            x += grid.write(part.value, x: x, y: row, role: .normal)
+        }
+        if !line.note.isEmpty { grid.write(FigureLine.gap + line.note, x: x, y: row, role: .dim) }
+    }
+
     mutating func drawTabs() {
         var x = 0
         let current = state.currentTable.view
+        let row = layout.tabsRow
         for (index, kind) in ViewKind.allCases.enumerated() {
             let count = TableCatalog.rowCount(kind.rootTable, state: state)
             let label = " \(index + 1) \(kind.title) \(count) "
             if x + DisplayWidth.of(label) > layout.size.width { break }
-            x += grid.write(label, x: x, y: 2, role: kind == current ? .activeTab : .tab)
-            x += grid.write(" ", x: x, y: 2, role: .normal)
+            x += grid.write(label, x: x, y: row, role: kind == current ? .activeTab : .tab)
+            x += grid.write(" ", x: x, y: row, role: .normal)
         }
     }
 
@@ -192,8 +210,13 @@ struct ConsoleRenderer {
             x = inner.x
             for (column, cell) in row.cells.enumerated() {
                 guard column < widths.count, let width = widths[column] else { continue }
-                let text = DisplayWidth.pad(
-                    cell.text, to: width, alignRight: columns[column].alignRight, ellipsis: ellipsis)
+                let text =
+                    if let fraction = cell.bar {
+                        FillBar.beside(cell.text, fraction: fraction, width: width, ascii: ascii)
+                    } else {
+                        DisplayWidth.pad(
+                            cell.text, to: width, alignRight: columns[column].alignRight, ellipsis: ellipsis)
+                    }
                 grid.write(
                     text, x: x, y: y + offset, maxWidth: inner.maxX - x, role: isSelected ? .selected : cell.role)
                 x += width + ColumnLayout.gap

@@ -57,7 +57,8 @@ public enum ConsoleMode: String, Hashable, Sendable {
     case sample
 }
 
-/// The header: what the console is connected to and how fresh the data is.
+/// The header: what the console is connected to, how fresh the data is, and the last hour of
+/// documents published and registry read time.
 public struct HeaderInfo: Hashable, Sendable {
     /// The cluster or context name, empty when unknown.
     public var context: String
@@ -71,11 +72,16 @@ public struct HeaderInfo: Hashable, Sendable {
     public var dataAsOf: Timestamp?
     /// Set when the normalizer publishes nothing: why.
     public var notPublishing: PublishingNotice?
+    /// Documents published, a sample a minute: the `modelbridge_documents_published` gauge.
+    public var published: FigureSeries
+    /// The slowest registry read of each minute, in seconds.
+    public var registryRead: FigureSeries
 
     /// Creates a header.
     public init(
         context: String = "", mode: ConsoleMode = .inProcess, readOnly: Bool = false,
-        components: [ComponentStatus] = [], dataAsOf: Timestamp? = nil, notPublishing: PublishingNotice? = nil
+        components: [ComponentStatus] = [], dataAsOf: Timestamp? = nil, notPublishing: PublishingNotice? = nil,
+        published: FigureSeries = FigureSeries(unit: .count), registryRead: FigureSeries = FigureSeries(unit: .seconds)
     ) {
         self.context = context
         self.mode = mode
@@ -83,6 +89,8 @@ public struct HeaderInfo: Hashable, Sendable {
         self.components = components
         self.dataAsOf = dataAsOf
         self.notPublishing = notPublishing
+        self.published = published
+        self.registryRead = registryRead
     }
 }
 

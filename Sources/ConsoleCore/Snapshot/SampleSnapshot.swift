@@ -163,9 +163,20 @@ extension EngineSnapshot {
                 ComponentStatus(name: "storage", health: .connected),
                 ComponentStatus(name: "location", health: .connected),
                 ComponentStatus(name: "backstage", health: .connected, detail: "polls /list every 30 s"),
-            ], dataAsOf: ago(5))
+            ], dataAsOf: ago(5), published: samplePublished, registryRead: sampleRegistryRead)
         return EngineSnapshot(
             takenAt: now, header: header, models: models, endpoints: endpoints, techDocs: techDocs, cache: cache,
             backstage: backstage, events: events)
     }
+
+    /// An hour of documents published: four, a fifth 20 minutes ago, a sixth 10 minutes ago.
+    static let samplePublished = FigureSeries(
+        (0..<60).map { minute in minute < 40 ? 4 : minute < 50 ? 5 : 6 }, unit: .count)
+
+    /// An hour of registry reads around 0.4 s, with a slow patch 12 minutes ago.
+    static let sampleRegistryRead: FigureSeries = {
+        let usual = [0.38, 0.41, 0.44, 0.39, 0.36, 0.42]
+        let slow: [Int: Double] = [47: 2.4, 48: 1.3, 52: 0.9, 59: 0.41]
+        return FigureSeries((0..<60).map { minute in slow[minute] ?? usual[minute % usual.count] }, unit: .seconds)
+    }()
 }

@@ -58,7 +58,11 @@ final class PreparedTable: Sendable {
             }
             searchBytes.append(bytes)
             loweredCells.append(lowered)
-            cellWidths.append(row.cells.map { min(ColumnLayout.naturalCap, DisplayWidth.of($0.text)) })
+            cellWidths.append(
+                row.cells.map { cell in
+                    let bar = cell.bar == nil ? 0 : FillBar.width + 1
+                    return min(ColumnLayout.naturalCap, DisplayWidth.of(cell.text) + bar)
+                })
         }
         self.searchBytes = searchBytes
         self.loweredCells = loweredCells

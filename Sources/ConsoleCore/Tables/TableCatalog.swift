@@ -167,7 +167,9 @@ public enum TableCatalog {
                 id: shard.name, name: shard.name,
                 cells: [
                     TableCell(shard.name), bytes(shard.bytes),
-                    TableCell(oneDecimal(percent) + "%", sort: .number(percent), role: role),
+                    TableCell(
+                        oneDecimal(percent) + "%", sort: .number(percent), role: role,
+                        bar: shard.budgetBytes.map { Double(shard.bytes) / Double(max($0, 1)) }),
                     shard.headroomBytes.map { bytes($0) } ?? TableCell("-", sort: .number(-1), role: .dim),
                     TableCell("\(shard.entries.count)", sort: .number(Double(shard.entries.count))),
                 ], drill: .cacheEntries(shard: shard.name))

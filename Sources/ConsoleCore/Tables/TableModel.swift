@@ -50,12 +50,16 @@ public struct TableCell: Hashable, Sendable {
     public var sort: SortValue
     /// The role of the text when the row is not selected.
     public var role: StyleRole
+    /// When set, the cell draws a bar this full (0…1) left of its text (``FillBar``); filters and
+    /// copies see only the text.
+    public var bar: Double?
 
     /// Creates a cell; the sort value defaults to the text.
-    public init(_ text: String, sort: SortValue? = nil, role: StyleRole = .normal) {
+    public init(_ text: String, sort: SortValue? = nil, role: StyleRole = .normal, bar: Double? = nil) {
         self.text = text
         self.sort = sort ?? (text.isEmpty ? .missing : .text(text))
         self.role = role
+        self.bar = bar
     }
 }
 
