@@ -1,3 +1,4 @@
+import Bridge
 import Foundation
 import KubeAPI
 import NIOHTTP1
@@ -5,17 +6,23 @@ import NIOHTTP1
 /// A sidecar of a running pod, reached through the API server's `pods/proxy` subresource with the
 /// user's kubeconfig (`/api/v1/namespaces/NS/pods/NAME:PORT/proxy/PATH`): no port-forward. The API
 /// server authorizes each request as `get` (GET) or `create` (POST) on `pods/proxy`.
+///
+/// The sidecar sees the API server as the caller, not loopback, so its mutation guard wants the
+/// sidecars' `BRIDGE_TOKEN` for a write. The API server removes `Authorization` once it has authenticated
+/// the user, so the token travels in `X-Bridge-Token` (``MutationGuard/tokenHeader``), on writes only.
 public struct PodProxySidecarChannel: SidecarChannel {
     let client: KubeClient
     public let namespace: String
     public let pod: String
     public let port: Int
+    let token: String?
 
-    public init(client: KubeClient, namespace: String, pod: String, port: Int) {
+    public init(client: KubeClient, namespace: String, pod: String, port: Int, token: String? = nil) {
         self.client = client
         self.namespace = namespace
         self.pod = pod
         self.port = port
+        self.token = token
     }
 
     public var address: String { "pod \(namespace)/\(pod):\(port)" }
@@ -27,7 +34,8 @@ public struct PodProxySidecarChannel: SidecarChannel {
             let reply = try await client.proxy(
                 method, namespace: namespace, pod: pod, port: port, path: path, query: query,
                 body: body.map { Array($0) }, contentType: body == nil ? nil : "application/json",
-                headers: [("Accept", "application/json")])
+                headers: [("Accept", "application/json")]
+                    + (method == .GET ? [] : token.map { [(MutationGuard.tokenHeader.rawName, $0)] } ?? []))
             return (reply.status, Data(reply.body))
         } catch let error as PodProxyError {
             throw ConsoleEngineError(error.description)
@@ -76,22 +84,22 @@ public struct PodAttachment: Sendable {
             storagePort: port("storage-rest", 7070), normalizerPort: port("rhoai-normalizer", 8081))
     }
 
-    /// The three channels.
-    public func channels(client: KubeClient) -> (
+    /// The three channels; `token` (the sidecars' `BRIDGE_TOKEN`) goes with writes.
+    public func channels(client: KubeClient, token: String? = nil) -> (
         location: PodProxySidecarChannel, storage: PodProxySidecarChannel, normalizer: PodProxySidecarChannel
     ) {
         (
-            PodProxySidecarChannel(client: client, namespace: namespace, pod: pod, port: locationPort),
-            PodProxySidecarChannel(client: client, namespace: namespace, pod: pod, port: storagePort),
-            PodProxySidecarChannel(client: client, namespace: namespace, pod: pod, port: normalizerPort)
+            PodProxySidecarChannel(client: client, namespace: namespace, pod: pod, port: locationPort, token: token),
+            PodProxySidecarChannel(client: client, namespace: namespace, pod: pod, port: storagePort, token: token),
+            PodProxySidecarChannel(client: client, namespace: namespace, pod: pod, port: normalizerPort, token: token)
         )
     }
 
-    /// Reads location's and the normalizer's `/state` once, so that a refused permission (`pods/proxy`)
-    /// or an unreachable sidecar stops the console before it takes the terminal, saying what is missing.
+    /// Reads each sidecar's `/state` once, so that a refused permission (`pods/proxy`) or an unreachable
+    /// sidecar stops the console before it takes the terminal, saying what is missing.
     public func check(client: KubeClient) async throws {
-        let (location, _, normalizer) = channels(client: client)
-        for channel in [location, normalizer] {
+        let (location, storage, normalizer) = channels(client: client)
+        for channel in [location, storage, normalizer] {
             let reply = try await channel.send(.GET, "/state", query: [], body: nil)
             guard reply.status == 200 else {
                 throw ConsoleEngineError(

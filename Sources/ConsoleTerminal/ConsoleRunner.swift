@@ -51,6 +51,11 @@ public enum ConsoleRunner {
             for action in actions { action.cancel() }
         }
         var state = ConsoleState(options: options, size: terminal.size)
+        if let message = terminal.fallbackMessage {
+            // Long enough to be read (other flashes last seconds); the next message replaces it.
+            state.flash = Flash(
+                text: message, isError: true, expires: Timestamp(secondsSince1970: wallClock() + 60))
+        }
         var lastTick = -1.0
         var dirty = true
         while true {

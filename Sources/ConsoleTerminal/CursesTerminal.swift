@@ -41,8 +41,15 @@ public final class CursesTerminal {
         }
     }
 
-    /// True when the locale is UTF-8; otherwise the caller should draw ASCII frames.
+    /// True when the locale is UTF-8 and the terminal's own terminfo entry was found; otherwise the caller
+    /// should draw ASCII frames.
     public let isUTF8: Bool
+    /// Set when `TERM` has no terminfo entry here and the console fell back to a plain terminal type: the
+    /// message to show the operator (frames then draw in ASCII, without colours).
+    public let fallbackMessage: String?
+    /// The terminal types tried, in order, when `TERM`'s entry is missing: every terminal emulator in use
+    /// understands them, and ncurses-base (in the image) carries their entries.
+    public static let fallbackTerminals = ["xterm", "vt100"]
     /// The colours in use.
     public let theme: TerminalTheme
     private var screen: OpaquePointer?
@@ -54,13 +61,37 @@ public final class CursesTerminal {
     public init(settings: Settings, environment: [String: String]) throws {
         setlocale(LC_ALL, "")
         if cnc_locale_is_utf8() == 0 { setlocale(LC_CTYPE, "C.UTF-8") }
-        isUTF8 = cnc_locale_is_utf8() != 0
         guard isatty(0) != 0, isatty(1) != 0 else { throw TerminalError.notATerminal }
         _ = TerminalRestore.arm()
         set_escdelay(25)
-        guard let output = fdopen(1, "w"), let input = fdopen(0, "r"), let screen = newterm(nil, output, input) else {
+        let term = environment["TERM"] ?? ""
+        guard let output = fdopen(1, "w"), let input = fdopen(0, "r") else {
             TerminalRestore.disarm()
-            throw TerminalError.cannotOpen(term: environment["TERM"] ?? "")
+            throw TerminalError.cannotOpen(term: term)
+        }
+        // newterm returns nil (it does not exit, as initscr would) when the terminal type has no terminfo entry.
+        var opened = term.isEmpty ? nil : newterm(nil, output, input)
+        var fallback: String?
+        if opened == nil {
+            for candidate in Self.fallbackTerminals {
+                opened = newterm(candidate, output, input)
+                if opened != nil {
+                    fallback = candidate
+                    break
+                }
+            }
+        }
+        guard let screen = opened else {
+            TerminalRestore.disarm()
+            throw TerminalError.cannotOpen(term: term)
+        }
+        if let fallback {
+            fallbackMessage =
+                "no terminfo entry for TERM=\(term.isEmpty ? "(unset)" : term) here: drawing as \(fallback), in ASCII"
+            isUTF8 = false
+        } else {
+            fallbackMessage = nil
+            isUTF8 = cnc_locale_is_utf8() != 0
         }
         self.screen = screen
         set_term(screen)
@@ -71,7 +102,7 @@ public final class CursesTerminal {
         curs_set(0)
         mousemask(0, nil)
         var palette = TerminalTheme.palette(environment: environment, requested: settings.palette)
-        if !has_colors() { palette = .monochrome }
+        if !has_colors() || fallbackMessage != nil { palette = .monochrome }
         if palette != .monochrome {
             start_color()
             use_default_colors()

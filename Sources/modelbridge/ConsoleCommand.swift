@@ -17,13 +17,15 @@ struct ConsoleCommand: AsyncParsableCommand {
             Keys: ? help, : commands (:models :endpoints :docs :cache :backstage :events :sync :q), \
             / filter, Enter detail, d describe, y raw, r resync, p re-push, q quit. \
             Every write asks for confirmation first. NO_COLOR turns colours off. \
-            Modes: in-process (the default: runs the engine here, configured like `modelbridge all`, \
-            with --kubeconfig or the usual Kubernetes configuration); attached to a pod (--pod NAME or \
-            --selector LABELS, -n NAMESPACE: the sidecars of a running Developer Hub pod through the API \
-            server's pods/proxy with the kubeconfig, read-only unless --allow-writes); attached by URL \
-            (--attach-location, --attach-storage, --attach-normalizer: running sidecars, e.g. loopback \
-            inside the pod); \
-            the sandbox (`modelbridge demo`); sample data (--demo-data).
+            Modes: attached to a pod (--pod NAME or --selector LABELS, -n NAMESPACE: the sidecars of a \
+            running Developer Hub pod through the API server's pods/proxy with the kubeconfig); attached by \
+            URL (--attach-location, --attach-storage, --attach-normalizer: running sidecars, e.g. through \
+            oc port-forward); inside the pod (`oc exec -it POD -c rhoai-normalizer -- modelbridge console`: \
+            with POD_IP set and no other mode chosen, the sibling sidecars on loopback, 9090, 7070 and 8081); \
+            in-process (elsewhere, or --in-process: runs the engine here, configured like `modelbridge all`, \
+            with --kubeconfig or the usual Kubernetes configuration); the sandbox (`modelbridge demo`); \
+            sample data (--demo-data). Attached, the console is read-only unless --allow-writes; writes carry \
+            the sidecars' BRIDGE_TOKEN (--token-file, else the BRIDGE_TOKEN variable).
             """ + "\n\n" + EnvironmentReference.help(for: "console"))
 
     @Flag(help: "Refuse every write (resync, re-push); the header shows READ-ONLY.")
@@ -56,9 +58,18 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @Flag(
         help:
-            "With --pod or --selector: allow writes (resync, re-push). Attached by pod, the console is read-only otherwise."
+            "Attached (by pod, by URL or inside the pod): allow writes (resync, re-push). Attached, the console is read-only otherwise."
     )
     var allowWrites = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Attached: a file holding the sidecars' BRIDGE_TOKEN, sent with writes (default: the BRIDGE_TOKEN variable).",
+            valueName: "path"))
+    var tokenFile: String?
+
+    @Flag(help: "Run the engine in this process even inside a pod (where the default is to attach on loopback).")
+    var inProcess = false
 
     @Option(help: "Attach to a running location sidecar at this URL instead of running the engine in-process.")
     var attachLocation: String?
@@ -94,8 +105,15 @@ struct ConsoleCommand: AsyncParsableCommand {
             throw ValidationError("--pod and --selector attach by pod; leave out --attach-… and --demo-data")
         }
         if pod != nil && selector != nil { throw ValidationError("--pod and --selector both name a pod: give one") }
-        if (namespace != nil || allowWrites) && !byPod {
-            throw ValidationError("--namespace and --allow-writes go with --pod or --selector")
+        if namespace != nil && !byPod { throw ValidationError("--namespace goes with --pod or --selector") }
+        if allowWrites && readOnly { throw ValidationError("--allow-writes and --read-only contradict each other") }
+        let byURL = [attachLocation, attachStorage, attachNormalizer].contains { $0 != nil }
+        if inProcess && (byPod || byURL || demoData) {
+            throw ValidationError(
+                "--in-process runs the engine here; leave out --pod, --selector, --attach-… and --demo-data")
+        }
+        if allowWrites && (inProcess || demoData) {
+            throw ValidationError("--allow-writes is for an attached console; in-process and sample data write already")
         }
         for url in [attachLocation, attachStorage, attachNormalizer].compactMap({ $0 })
         where URL(string: url)?.host == nil {
@@ -125,19 +143,14 @@ struct ConsoleCommand: AsyncParsableCommand {
         } else if pod != nil || selector != nil {
             try await showPod(options: options)
         } else if [attachLocation, attachStorage, attachNormalizer].contains(where: { $0 != nil }) {
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let environment = RoleEnvironment()
-            let engine = AttachedConsoleEngine(
-                locationURL: attachLocation, storageURL: attachStorage, normalizerURL: attachNormalizer,
-                format: NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) ?? .jsonArray,
-                readOnly: readOnly, client: client)
-            do {
-                try await show(engine, options: options)
-            } catch {
-                try? await client.shutdown()
-                throw error
-            }
-            try await client.shutdown()
+            try await showURLs(
+                location: attachLocation, storage: attachStorage, normalizer: attachNormalizer, options: options)
+        } else if let siblings = Self.siblings(
+            environment: RoleEnvironment(), kubeconfig: kubeconfig, inProcess: inProcess)
+        {
+            try await showURLs(
+                location: siblings.location, storage: siblings.storage, normalizer: siblings.normalizer,
+                options: options)
         } else {
             let environment = RoleEnvironment()
             try environment.check(for: "console")
@@ -167,10 +180,57 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
     }
 
+    /// Inside the Developer Hub pod (`POD_IP` set, as the deployment sets it in every sidecar) with no mode chosen
+    /// and no kubeconfig given: the sibling sidecars on loopback, at the ports the deployment gives them. `nil`
+    /// elsewhere (in-process mode).
+    static func siblings(environment: RoleEnvironment, kubeconfig: String?, inProcess: Bool) -> (
+        location: String, storage: String, normalizer: String
+    )? {
+        guard !inProcess, kubeconfig == nil, let ip = environment["POD_IP"], !ip.isEmpty else { return nil }
+        return ("http://127.0.0.1:9090", "http://127.0.0.1:7070", "http://127.0.0.1:8081")
+    }
+
+    /// The token writes carry: `--token-file`'s contents, else `BRIDGE_TOKEN`.
+    func writeToken(environment: RoleEnvironment) throws -> String? {
+        if let tokenFile {
+            guard let data = FileManager.default.contents(atPath: tokenFile) else {
+                throw ValidationError("--token-file: cannot read \(tokenFile)")
+            }
+            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw ValidationError("--token-file: \(tokenFile) is empty") }
+            return token
+        }
+        return environment["BRIDGE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Attached by URL (given, or the siblings inside the pod): read-only unless `--allow-writes`.
+    func showURLs(location: String?, storage: String?, normalizer: String?, options: ConsoleOptions) async throws {
+        let environment = RoleEnvironment()
+        let token = try writeToken(environment: environment)
+        // A sidecar that is down shows as down at once: no retrying a refused connection until the request's deadline.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var options = options
+        options.readOnly = readOnly || !allowWrites
+        let engine = AttachedConsoleEngine(
+            locationURL: location, storageURL: storage, normalizerURL: normalizer,
+            format: NormalizerFormat(environmentValue: environment["NORMALIZER_FORMAT"]) ?? .jsonArray,
+            readOnly: options.readOnly, client: client, token: token)
+        do {
+            try await show(engine, options: options)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
     /// `--pod` / `--selector`: the pod's sidecars through the API server, read-only unless `--allow-writes`.
     /// A refused permission or an unreachable sidecar ends the command before it takes the terminal.
     func showPod(options: ConsoleOptions) async throws {
         let environment = RoleEnvironment()
+        let token = try writeToken(environment: environment)
         let (kube, contextNamespace) = try KubeSetup.client(
             environment: environment, kubeconfig: kubeconfig, logger: Logger(label: "modelbridge.console"))
         do {
@@ -178,7 +238,7 @@ struct ConsoleCommand: AsyncParsableCommand {
                 client: kube, namespace: namespace ?? contextNamespace, pod: pod,
                 selector: selector.map { $0.isEmpty ? PodAttachment.defaultSelector : $0 })
             try await target.check(client: kube)
-            let channels = target.channels(client: kube)
+            let channels = target.channels(client: kube, token: token)
             let readOnly = readOnly || !allowWrites
             var options = options
             options.readOnly = readOnly

@@ -25,10 +25,14 @@ enum EnvironmentReference {
             meaning: "JsonArrayFormat (default) or CatalogInfoYamlFormat; anything else stops the role"),
         .init(
             name: "POD_IP", commands: roles.union(["doctor"]),
-            meaning: "the pod's address: mutating endpoints accept callers from it; sibling URLs default to it"),
+            meaning:
+                "the pod's address: mutating endpoints accept callers from it; sibling URLs default to it; set, the console attaches to the sidecars on loopback"
+        ),
         .init(
             name: "BRIDGE_TOKEN", commands: roles,
-            meaning: "bearer token accepted on mutating endpoints from outside the pod, and sent between roles"),
+            meaning:
+                "bearer token accepted on mutating endpoints from outside the pod, sent between roles and with an attached console's writes"
+        ),
         .init(
             name: "STORAGE_URL", commands: ["location", "rhoai-normalizer"],
             meaning: "storage-rest (default http://$POD_IP:7070, or loopback without POD_IP)"),

@@ -36,6 +36,24 @@ import Testing
         #expect(await noSecret.refusal(request(token: "anything"), remoteAddress: outsider)?.status == .forbidden)
     }
 
+    /// The API server's `pods/proxy` drops `Authorization`, so a console attached by pod sends the token in
+    /// `X-Bridge-Token`; it is checked the same way.
+    @Test func theTokenHeaderServesWhereAuthorizationCannotReach() async throws {
+        let guardian = MutationGuard.sharedSecret("s3cret")
+        let outsider = try SocketAddress(ipAddress: "10.128.0.9", port: 5)
+        func request(header: String) -> Request {
+            var headers = HTTPFields()
+            headers[MutationGuard.tokenHeader] = header
+            return Request(
+                head: HTTPRequest(
+                    method: .post, scheme: "http", authority: "x", path: "/resync", headerFields: headers),
+                body: .init(buffer: ByteBuffer()))
+        }
+        #expect(await guardian.refusal(request(header: "s3cret"), remoteAddress: outsider) == nil)
+        #expect(await guardian.refusal(request(header: "wrong"), remoteAddress: outsider)?.status == .forbidden)
+        #expect(await guardian.refusal(request(header: " "), remoteAddress: outsider)?.status == .unauthorized)
+    }
+
     @Test func addressesParseFromPortHostPortAndBracketedIPv6() {
         #expect(ListenAddress(parsing: "9090") == ListenAddress(host: "0.0.0.0", port: 9090))
         #expect(ListenAddress(parsing: ":7070") == ListenAddress(host: "0.0.0.0", port: 7070))

@@ -89,11 +89,36 @@ import Testing
         await server.stop()
     }
 
+    /// `oc exec -it POD -c rhoai-normalizer -- modelbridge console`: with `POD_IP` set (the deployment sets it in every
+    /// sidecar) and no mode chosen, the console attaches to the sibling sidecars on loopback, read-only unless
+    /// `--allow-writes`. (`scripts/image-test` runs it so in the image, against the three roles.)
+    @Test func insideThePodTheConsoleAttachesToItsSiblingsOnLoopbackReadOnly() async throws {
+        let inPod = ["POD_IP": "10.128.0.7"]
+        let readOnly = try await CommandRun.run(
+            ["console", "--print-frame", "120x12"], environment: inPod, timeout: .seconds(30))
+        #expect(readOnly.status == 0, "\(readOnly)")
+        let header = readOnly.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.contains("context 127.0.0.1 :9090 :7070 :8081"), "\(header)")
+        #expect(header.contains("attached") && header.contains("READ-ONLY"), "\(header)")
+        let writable = try await CommandRun.run(
+            ["console", "--allow-writes", "--print-frame", "120x12"], environment: inPod, timeout: .seconds(30))
+        #expect(writable.status == 0, "\(writable)")
+        #expect(!writable.stdout.contains("READ-ONLY"), "\(writable)")
+        let missingToken = try await CommandRun.run(
+            ["console", "--allow-writes", "--token-file", "/nonexistent/token", "--print-frame", "120x12"],
+            environment: inPod, timeout: .seconds(30))
+        #expect(missingToken.status != 0, "\(missingToken)")
+        #expect(missingToken.stderr.contains("--token-file: cannot read /nonexistent/token"), "\(missingToken)")
+    }
+
     @Test func podFlagsAreCheckedBeforeAnythingConnects() async throws {
         for (arguments, message) in [
             (["console", "--pod", "a", "--selector", "b=c"], "--pod and --selector both name a pod"),
             (["console", "--pod", "a", "--attach-location", "http://127.0.0.1:9"], "leave out --attach-"),
-            (["console", "--allow-writes"], "--namespace and --allow-writes go with --pod or --selector"),
+            (["console", "-n", "rhdh"], "--namespace goes with --pod or --selector"),
+            (["console", "--pod", "a", "--allow-writes", "--read-only"], "--allow-writes and --read-only contradict"),
+            (["console", "--demo-data", "--allow-writes"], "--allow-writes is for an attached console"),
+            (["console", "--in-process", "--pod", "a"], "--in-process runs the engine here"),
         ] {
             let run = try await CommandRun.run(arguments, timeout: .seconds(30))
             #expect(run.status == 64, "\(run)")

@@ -54,4 +54,79 @@ import Testing
             try tmux(["has-session", "-t", session.name]).status != 0
         }
     }
+    /// Issue 19's end-to-end check: the demo's in-process console in one terminal, and in another the console attached
+    /// by `--selector` to the demo's simulated Developer Hub pod through the fake API server's `pods/proxy`, with the
+    /// demo's kubeconfig. Both must show the same endpoint, the same TechDocs reason and the same registry event.
+    @Test func attachedByPodTheConsoleShowsTheEndpointReasonAndEventTheInProcessConsoleShows() async throws {
+        guard TmuxSession.isAvailable else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("tmux is not installed") }
+            return
+        }
+        let binary = try RoleProcess.binary()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mb-tmux-pod-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let inProcess = TmuxSession()
+        try inProcess.start(
+            [
+                "env", "TERM=xterm-256color", binary, "demo", "--state-dir", directory, "--probe-interval", "1s",
+                "--backstage-interval", "1s",
+            ], columns: 160, rows: 40)
+        defer { inProcess.kill() }
+        try await eventually("the demo console shows its models", timeout: .seconds(90)) {
+            let text = try inProcess.screen()
+            return text.contains("Models [") && text.contains("mnist")
+        }
+        let attached = TmuxSession()
+        try attached.start(
+            [
+                "env", "TERM=xterm-256color", binary, "console", "--selector",
+                "rhdh.redhat.com/app=backstage-developer-hub", "-n", "rhdh", "--kubeconfig", directory + "/kubeconfig",
+            ], columns: 160, rows: 40)
+        defer { attached.kill() }
+        try await eventually("the console attached by pod shows the models, read-only", timeout: .seconds(60)) {
+            let text = try attached.screen()
+            return text.contains("Models [") && text.contains("mnist") && text.contains("READ-ONLY")
+                && text.contains("pod rhdh/")
+        }
+        for console in [inProcess, attached] {
+            let which = console.name == inProcess.name ? "in-process" : "attached by pod"
+            try console.keys("2")
+            try await eventually("\(which): the endpoint of granite-instruct") {
+                let text = try console.screen()
+                return text.contains("Endpoints [") && text.contains("granite-instruct-team-a.apps.sandbox.example")
+            }
+            try console.keys(":", "docs", "Enter")
+            try await eventually("\(which): a TechDocs reason") {
+                try console.screen().contains("registered before RHOAI 2.25")
+            }
+            try console.keys(":", "events", "Enter")
+            try await eventually("\(which): the events view") { try console.screen().contains("Events [") }
+            try console.keys("/", "live versions", "Enter")
+            try await eventually("\(which): the public registry's read event") {
+                let text = try console.screen()
+                return text.contains("modelregistry-public-https") && text.contains("live versions")
+            }
+        }
+        try attached.keys("q")
+        try await eventually("the attached console quits", timeout: .seconds(20)) { !attached.isRunning }
+    }
+
+    /// A terminal type with no terminfo entry here: the console still starts, draws in ASCII and says why.
+    @Test func withoutATerminfoEntryTheConsoleDrawsInASCIIAndSaysWhy() async throws {
+        guard TmuxSession.isAvailable else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("tmux is not installed") }
+            return
+        }
+        let binary = try RoleProcess.binary()
+        let console = TmuxSession()
+        try console.start(["env", "TERM=no-such-terminal", binary, "console", "--demo-data"], columns: 120, rows: 30)
+        defer { console.kill() }
+        try await eventually("an ASCII frame and the reason", timeout: .seconds(30)) {
+            let text = try console.screen()
+            return text.contains("+- Models [") && text.contains("no terminfo entry for TERM=no-such-terminal")
+        }
+        #expect(try !console.screen().contains("┌"))
+        try console.keys("q")
+        try await eventually("the console quits", timeout: .seconds(20)) { !console.isRunning }
+    }
 }

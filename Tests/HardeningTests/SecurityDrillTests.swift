@@ -50,6 +50,9 @@ import Testing
                 method: method, url: outside(role) + path, body: payload,
                 headers: ["Authorization: bearer \(secret.uppercased())"])
             #expect(lowercase == 403, "\(role) \(method) \(path) with a token in the wrong case")
+            let wrongHeader = try namespace.curl(
+                method: method, url: outside(role) + path, body: payload, headers: ["X-Bridge-Token: nope-42"])
+            #expect(wrongHeader == 403, "\(role) \(method) \(path) with a wrong X-Bridge-Token")
         }
         #expect(try await fixture.world() == before, "refused outsiders changed nothing")
         #expect(try namespace.curl(method: "GET", url: outside(.location) + "/list") == 200, "reads stay open")
@@ -58,6 +61,10 @@ import Testing
             method: "POST", url: outside(.storage) + "/upsert?key=\(key)&type=kubeflow", body: body,
             headers: ["Authorization: Bearer \(secret)"])
         #expect(accepted == 201, "the right token is accepted from outside")
+        // The header a console attached through pods/proxy sends (the API server removes Authorization).
+        let resync = try namespace.curl(
+            method: "POST", url: outside(.admin) + "/resync", body: nil, headers: ["X-Bridge-Token: \(secret)"])
+        #expect(resync == 202, "the right X-Bridge-Token is accepted from outside")
         #expect(fixture.locationIndex.snapshot().entries.map(\.key.key) == [key])
         #expect(logs.all.filter { $0.text.contains(secret) || $0.text.contains("nope-42") }.isEmpty)
         await fixture.shutdown()

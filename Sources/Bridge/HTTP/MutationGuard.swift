@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -31,13 +32,28 @@ public struct MutationGuard: Sendable {
             // No socket (in-process router tests): the caller is this process.
             return nil
         }
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        if let token = Self.token(request.headers) {
             if let tokenValidator, await tokenValidator(token) { return nil }
             return Reply.error(.forbidden, "the bearer token was not accepted")
         }
         return Reply.error(
             .unauthorized, "mutating endpoints accept callers in the same pod or with a valid bearer token")
+    }
+
+    /// The header that carries the token where `Authorization` cannot: the API server's `pods/proxy` removes
+    /// `Authorization` after authenticating the caller, so the console attached by pod sends the token here.
+    public static let tokenHeader = HTTPField.Name("X-Bridge-Token")!
+
+    /// The token of `Authorization: Bearer …`, else of ``tokenHeader``.
+    static func token(_ headers: HTTPFields) -> String? {
+        if let header = headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            return String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        }
+        if let header = headers[tokenHeader] {
+            let token = header.trimmingCharacters(in: .whitespaces)
+            return token.isEmpty ? nil : token
+        }
+        return nil
     }
 
     static func isLoopback(_ address: SocketAddress) -> Bool {
