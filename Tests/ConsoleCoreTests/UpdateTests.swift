@@ -200,6 +200,19 @@ import Testing
         #expect(state.flash?.text.contains("the engine is read-only") == true)
     }
 
+    /// Attached, read-only is the default, so the refusal names the flag that allows writes.
+    @Test func attachedAndReadOnlyTheRefusalNamesAllowWrites() {
+        var state = sampleState(readOnly: true)
+        var snapshot = EngineSnapshot.sample()
+        snapshot.header.mode = .attached
+        snapshot.header.readOnly = true
+        _ = update(&state, .snapshot(snapshot))
+        press([.function(5)], &state)
+        #expect(
+            state.flash?.text
+                == "refused: resync everything (attached read-only: start the console with --allow-writes to write)")
+    }
+
     @Test func actionResultsFlashAndAppearInEvents() {
         var state = sampleState()
         let failure = ActionResult(action: .resyncAll, succeeded: false, message: "registry public: 503")

@@ -1,4 +1,6 @@
 import Foundation
+import KubeAPI
+import Logging
 import Testing
 
 /// The console end to end, as an operator uses it: `modelbridge demo` in tmux, driven with
@@ -55,8 +57,10 @@ import Testing
         }
     }
     /// Issue 19's end-to-end check: the demo's in-process console in one terminal, and in another the console attached
-    /// by `--selector` to the demo's simulated Developer Hub pod through the fake API server's `pods/proxy`, with the
-    /// demo's kubeconfig. Both must show the same endpoint, the same TechDocs reason and the same registry event.
+    /// by `--pod` to the demo's simulated Developer Hub pod through the fake API server's `pods/proxy`, with the
+    /// demo's kubeconfig. Both must show the same endpoint, the same TechDocs reason and the same registry event. The
+    /// attached console is read-only; a third, attached by `--selector` with `--allow-writes`, resyncs through the
+    /// confirmation dialog and shows the result.
     @Test func attachedByPodTheConsoleShowsTheEndpointReasonAndEventTheInProcessConsoleShows() async throws {
         guard TmuxSession.isAvailable else {
             if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("tmux is not installed") }
@@ -76,11 +80,17 @@ import Testing
             let text = try inProcess.screen()
             return text.contains("Models [") && text.contains("mnist")
         }
+        let kubeconfig = directory + "/kubeconfig"
+        let kube = try KubeClient(
+            config: try KubeConfig.fromKubeconfig(paths: [kubeconfig]), logger: Logger(label: "t"))
+        let pods = try await kube.listPods(
+            namespace: "rhdh", labelSelector: "rhdh.redhat.com/app=backstage-developer-hub")
+        try? await kube.shutdown()
+        let pod = try #require(pods.first?.metadata.name, "the demo created its Developer Hub pod")
         let attached = TmuxSession()
         try attached.start(
             [
-                "env", "TERM=xterm-256color", binary, "console", "--selector",
-                "rhdh.redhat.com/app=backstage-developer-hub", "-n", "rhdh", "--kubeconfig", directory + "/kubeconfig",
+                "env", "TERM=xterm-256color", binary, "console", "--pod", pod, "-n", "rhdh", "--kubeconfig", kubeconfig,
             ], columns: 160, rows: 40)
         defer { attached.kill() }
         try await eventually("the console attached by pod shows the models, read-only", timeout: .seconds(60)) {
@@ -107,8 +117,33 @@ import Testing
                 return text.contains("modelregistry-public-https") && text.contains("live versions")
             }
         }
+        try attached.keys("F5")
+        try await eventually("read-only, the resync is refused and the console says how to allow it") {
+            try attached.screen().contains("start the console with --allow-writes")
+        }
         try attached.keys("q")
         try await eventually("the attached console quits", timeout: .seconds(20)) { !attached.isRunning }
+
+        let writer = TmuxSession()
+        try writer.start(
+            [
+                "env", "TERM=xterm-256color", binary, "console", "--selector",
+                "rhdh.redhat.com/app=backstage-developer-hub", "-n", "rhdh", "--kubeconfig", kubeconfig,
+                "--allow-writes",
+            ], columns: 160, rows: 40)
+        defer { writer.kill() }
+        try await eventually("the writable console shows the models", timeout: .seconds(60)) {
+            let text = try writer.screen()
+            return text.contains("Models [") && text.contains("mnist") && !text.contains("READ-ONLY")
+        }
+        try writer.keys(":", "sync", "Enter")
+        try await eventually("the write asks first") { try writer.screen().contains("Resync everything?") }
+        try writer.keys("y")
+        try await eventually("the resync went to the normalizer through pods/proxy, and the result shows") {
+            try writer.screen().contains("full resync requested")
+        }
+        try writer.keys("q")
+        try await eventually("the writable console quits", timeout: .seconds(20)) { !writer.isRunning }
     }
 
     /// A terminal type with no terminfo entry here: the console still starts, draws in ASCII and says why.

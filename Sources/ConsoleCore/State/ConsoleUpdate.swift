@@ -350,7 +350,10 @@ enum ConsoleUpdate {
 
     static func askToWrite(_ action: WriteAction, details: [String], _ state: inout ConsoleState) -> [Effect] {
         if state.isReadOnly {
-            let why = state.options.readOnly ? "the console runs with --read-only" : "the engine is read-only"
+            let why =
+                state.snapshot.header.mode == .attached
+                ? "attached read-only: start the console with --allow-writes to write"
+                : state.options.readOnly ? "the console runs with --read-only" : "the engine is read-only"
             flash(&state, "refused: \(action) (\(why))", isError: true)
             record(&state, level: .warning, "refused: \(action) (\(why))")
             return []
