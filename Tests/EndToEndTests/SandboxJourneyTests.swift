@@ -131,10 +131,15 @@ import Testing
             try await eventually("the Resource appears", timeout: .seconds(60)) {
                 try await entities()["Resource:fraud-detector-v1"] != nil
             }
-            let reads = try await http.execute(
-                HTTPClientRequest(url: backstage + "/sandbox/backstage/techdocs"), timeout: .seconds(10))
-            let techdocs = String(buffer: try await reads.body.collect(upTo: 4 << 20))
-            #expect(techdocs.contains("Fraud detector") && techdocs.contains("200"), "\(techdocs.prefix(400))")
+            // The poll that first shows the entity need not be the one whose TechDocs read finds the card (seen once
+            // in about three runs), so each try polls again, as Developer Hub keeps doing.
+            try await eventually("TechDocs reads the model card", timeout: .seconds(30)) {
+                _ = try await entities()
+                let reads = try await http.execute(
+                    HTTPClientRequest(url: backstage + "/sandbox/backstage/techdocs"), timeout: .seconds(10))
+                let techdocs = String(buffer: try await reads.body.collect(upTo: 4 << 20))
+                return techdocs.contains("Fraud detector") && techdocs.contains("200")
+            }
 
             // kubectl applies an InferenceService (validation on) → it becomes ready → its endpoint annotations appear.
             let manifest = directory + "/isvc.yaml"

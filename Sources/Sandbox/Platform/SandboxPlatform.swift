@@ -101,7 +101,8 @@ public final class SandboxPlatform: Sendable {
             configuration: .init(
                 baseURL: configuration.locationURL, providerID: configuration.providerID,
                 interval: configuration.backstageInterval, readsTechDocs: configuration.backstageReadsTechDocs),
-            client: .shared)
+            // The platform's logger, at its level: the demo's console keeps everything below critical off the screen.
+            client: .shared, logger: self.logger)
         faults = SandboxFaultController(
             kube: kubernetes, registries: registries.map { ($0.scenario.name, $0.server) }, catalog: catalog)
     }
