@@ -53,7 +53,10 @@ struct ConsoleCommand: AsyncParsableCommand {
     var selector: String?
 
     @Option(
-        name: [.customShort("n"), .long], help: "The namespace of --pod or --selector (default: the kubeconfig's).")
+        name: [.customShort("n"), .long],
+        help:
+            "The namespace of --pod or --selector (default: POD_NAMESPACE or NAMESPACE, else the kubeconfig context's)."
+    )
     var namespace: String?
 
     @Flag(
