@@ -109,6 +109,14 @@ import Testing
             environment: inPod, timeout: .seconds(30))
         #expect(missingToken.status != 0, "\(missingToken)")
         #expect(missingToken.stderr.contains("--token-file: cannot read /nonexistent/token"), "\(missingToken)")
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("mb-empty-token-\(UUID())").path
+        FileManager.default.createFile(atPath: empty, contents: Data("\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let emptyToken = try await CommandRun.run(
+            ["console", "--allow-writes", "--token-file", empty, "--print-frame", "120x12"], environment: inPod,
+            timeout: .seconds(30))
+        #expect(emptyToken.status != 0, "\(emptyToken)")
+        #expect(emptyToken.stderr.contains("--token-file: \(empty) is empty"), "\(emptyToken)")
     }
 
     @Test func podFlagsAreCheckedBeforeAnythingConnects() async throws {
