@@ -20,7 +20,7 @@ import Testing
         try await withLocation { _, url in
             let connection = try RawConnection(url: url)
             let declared = 64 << 20
-            try connection.send("POST /nowhere HTTP/1.1\r\nHost: t\r\nContent-Length: \(declared)\r\n\r\n")
+            try await connection.send("POST /nowhere HTTP/1.1\r\nHost: t\r\nContent-Length: \(declared)\r\n\r\n")
             // A client that sends everything before it reads (Python's http.client does): the
             // server stops reading after its bound and resets the connection; the send fails
             // instead of blocking until the client's own timeout.
@@ -28,12 +28,12 @@ import Testing
             var sent = 0
             var failure: Int32 = 0
             while sent < declared {
-                let result = connection.sendSome(chunk)
-                if result < 0 {
-                    failure = errno
+                let result = await connection.sendSome(chunk)
+                if result.count < 0 {
+                    failure = result.error
                     break
                 }
-                sent += result
+                sent += result.count
             }
             #expect(failure == EPIPE || failure == ECONNRESET, "send ended with errno \(failure) after \(sent) bytes")
             #expect(sent < declared, "the server read the whole \(declared)-byte body")
@@ -43,26 +43,26 @@ import Testing
     @Test func theEarlyAnswerArrivesBeforeTheBodyAndTheConnectionEndsAfterIt() async throws {
         try await withLocation { _, url in
             let connection = try RawConnection(url: url)
-            try connection.send("POST /nowhere HTTP/1.1\r\nHost: t\r\nContent-Length: \(64 << 20)\r\n\r\n")
-            let answer = try connection.readResponse()
+            try await connection.send("POST /nowhere HTTP/1.1\r\nHost: t\r\nContent-Length: \(64 << 20)\r\n\r\n")
+            let answer = try await connection.readResponse()
             #expect(answer.status == 404)
             #expect(answer.header("connection") == "close")
             // A client that reads while it sends (curl does) sees the end of the stream once the
             // server has drained its bound (256 KiB).
-            try connection.send([UInt8](repeating: 0x61, count: 320 << 10))
-            #expect(try connection.readToEnd().isEmpty, "nothing follows the answer")
+            try await connection.send([UInt8](repeating: 0x61, count: 320 << 10))
+            #expect(try await connection.readToEnd().isEmpty, "nothing follows the answer")
         }
     }
 
     @Test func aSmallUnreadBodyIsDrainedAndTheConnectionClosesCleanly() async throws {
         try await withLocation { _, url in
             let connection = try RawConnection(url: url)
-            try connection.send("PUT /list HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n")
-            let answer = try connection.readResponse()
+            try await connection.send("PUT /list HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n")
+            let answer = try await connection.readResponse()
             #expect(answer.status == 405)
             #expect(answer.header("connection") == "close")
-            try connection.send([UInt8](repeating: 0x61, count: 100_000))
-            #expect(try connection.readToEnd().isEmpty)
+            try await connection.send([UInt8](repeating: 0x61, count: 100_000))
+            #expect(try await connection.readToEnd().isEmpty)
         }
     }
 
@@ -70,30 +70,31 @@ import Testing
         try await withLocation(maximumBodySize: 1 << 20) { _, url in
             // Too large by its Content-Length: 413 before any of the body, and no 100 Continue.
             let tooLarge = try RawConnection(url: url)
-            try tooLarge.send(
+            try await tooLarge.send(
                 "POST /upsert?key=a HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: \(2 << 20)\r\n\r\n")
-            let refused = try tooLarge.readResponse()
+            let refused = try await tooLarge.readResponse()
             #expect(refused.status == 413)
             #expect(refused.header("connection") == "close")
-            #expect(try tooLarge.readToEnd().isEmpty, "the client is not left waiting to send its body")
+            #expect(try await tooLarge.readToEnd().isEmpty, "the client is not left waiting to send its body")
 
             // No such route: 404, and the connection ends without the body being sent.
             let unknown = try RawConnection(url: url)
-            try unknown.send("POST /nowhere HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n")
-            #expect(try unknown.readResponse().status == 404)
-            #expect(try unknown.readToEnd().isEmpty)
+            try await unknown.send(
+                "POST /nowhere HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n")
+            #expect(try await unknown.readResponse().status == 404)
+            #expect(try await unknown.readToEnd().isEmpty)
         }
     }
 
     @Test func expectContinueGetsContinueWhenTheBodyIsWanted() async throws {
         try await withLocation { _, url in
             let connection = try RawConnection(url: url)
-            try connection.send(
+            try await connection.send(
                 "DELETE /remove?key=absent_v1 HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
-            let interim = try connection.readResponse()
+            let interim = try await connection.readResponse()
             #expect(interim.status == 100)
-            try connection.send("hello")
-            let final = try connection.readResponse()
+            try await connection.send("hello")
+            let final = try await connection.readResponse()
             #expect(final.status == 200)
             #expect(String(decoding: final.body, as: UTF8.self) == #"{"removed":false}"#)
             #expect(final.header("connection") == nil, "a request whose body was read keeps its connection")
@@ -104,13 +105,13 @@ import Testing
         try await withLocation { _, url in
             let connection = try RawConnection(url: url)
             // A refused request whose body arrived with it: answered, and the connection stays.
-            try connection.send("POST /nowhere HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
-            let refused = try connection.readResponse()
+            try await connection.send("POST /nowhere HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
+            let refused = try await connection.readResponse()
             #expect(refused.status == 404)
             #expect(refused.header("connection") == nil)
             for _ in 0..<2 {
-                try connection.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
-                let answer = try connection.readResponse()
+                try await connection.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+                let answer = try await connection.readResponse()
                 #expect(answer.status == 200)
                 #expect(String(decoding: answer.body, as: UTF8.self) == "ok\n")
             }
@@ -118,8 +119,10 @@ import Testing
     }
 }
 
-/// A blocking TCP client on loopback with 10 s send and receive timeouts.
-final class RawConnection {
+/// A TCP client on loopback with 10 s send and receive timeouts. Its system calls block, so they
+/// run on a Dispatch thread: a recv(2) that waits for the server must not hold one of the cooperative
+/// pool's threads (two on two cores), which the server's handlers need to answer it.
+final class RawConnection: @unchecked Sendable {
     struct Response {
         var status: Int
         var headers: [(String, String)]
@@ -162,9 +165,32 @@ final class RawConnection {
 
     deinit { close(descriptor) }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    private static let queue = DispatchQueue(label: "RawConnection", attributes: .concurrent)
 
-    func send(_ bytes: [UInt8]) throws {
+    private func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Self.queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    func send(_ text: String) async throws { try await send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) async throws { try await offThePool { try self.sendBlocking(bytes) } }
+
+    /// One `send(2)` (no SIGPIPE): the byte count, or -1 with the `errno` it set.
+    func sendSome(_ bytes: [UInt8]) async -> (count: Int, error: Int32) {
+        let outcome = try? await offThePool {
+            let count = bytes.withUnsafeBytes { self.sendSome($0) }
+            return (count, count < 0 ? errno : 0)
+        }
+        return outcome ?? (-1, 0)
+    }
+
+    func readResponse() async throws -> Response { try await offThePool { try self.readResponseBlocking() } }
+
+    func readToEnd() async throws -> [UInt8] { try await offThePool { try self.readToEndBlocking() } }
+
+    private func sendBlocking(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let result = bytes[offset...].withUnsafeBytes { sendSome($0) }
@@ -172,9 +198,6 @@ final class RawConnection {
             offset += result
         }
     }
-
-    /// One `send(2)` (no SIGPIPE); the byte count, or -1 with `errno` set.
-    func sendSome(_ bytes: [UInt8]) -> Int { bytes.withUnsafeBytes { sendSome($0) } }
 
     private func sendSome(_ bytes: UnsafeRawBufferPointer) -> Int {
         #if canImport(Glibc)
@@ -196,7 +219,7 @@ final class RawConnection {
     }
 
     /// One response: status line, headers, and a `Content-Length` body.
-    func readResponse() throws -> Response {
+    private func readResponseBlocking() throws -> Response {
         let separator: [UInt8] = [13, 10, 13, 10]
         var end: Int?
         while end == nil {
@@ -224,7 +247,7 @@ final class RawConnection {
     }
 
     /// Everything until the server ends the stream (a reset counts as an end).
-    func readToEnd() throws -> [UInt8] {
+    private func readToEndBlocking() throws -> [UInt8] {
         do {
             while try fill() {}
         } catch let failure as Failure where failure.description.contains("errno \(ECONNRESET)") {}
