@@ -103,7 +103,8 @@ public struct BridgeConsoleEngine: ConsoleEngine {
 
     public func resync(key: String) async throws -> String {
         guard let controller else { throw ConsoleEngineError("no normalizer in this mode") }
-        await controller.requestResync(key: key)
+        guard let typed = ImportKey(storedKey: key) else { throw ConsoleEngineError("\(LocationError.badKey(key))") }
+        await controller.requestResync(key: typed)
         return "resync of \(key) requested"
     }
 
@@ -111,11 +112,19 @@ public struct BridgeConsoleEngine: ConsoleEngine {
         guard let entry = try await store.fetch(key: key) else {
             throw ConsoleEngineError("\(key) is not in the cache")
         }
-        try await location.upsert(
-            key: key,
-            body: UpsertBody(
-                body: entry.body, lastUpdateTimeSinceEpoch: entry.lastUpdateTimeSinceEpoch,
-                modelCardKey: entry.modelCardKey ?? "", modelCard: entry.modelCard ?? ""))
+        // What the cache holds is read back like any input, so it is checked before location takes it.
+        let upsert: CatalogUpsert
+        do {
+            upsert = try CatalogUpsert.checked(
+                key: key, type: nil,
+                body: UpsertBody(
+                    body: entry.body, lastUpdateTimeSinceEpoch: entry.lastUpdateTimeSinceEpoch,
+                    modelCardKey: entry.modelCardKey ?? "", modelCard: entry.modelCard ?? ""),
+                format: format)
+        } catch {
+            throw ConsoleEngineError("\(key) cannot be re-pushed: \(error)")
+        }
+        try await location.upsert(upsert)
         return "re-pushed \(key) to location"
     }
 }

@@ -43,15 +43,20 @@ final class InProcessEngine: Sendable {
         let store = try await StoreFactory.make(
             environment: environment, logger: Logger(label: "modelbridge.storage"), kube: kube, namespace: namespace)
         self.store = store
-        let index = LocationIndex(format: format)
-        self.index = index
-        let service = StorageService(
-            store: store.store, location: InProcessLocationSink(index: index), format: format,
-            logger: Logger(label: "modelbridge.storage"))
-        self.service = service
+        var engine: BridgeEngine?
         let runtime = try NormalizerRuntime.make(
-            environment: environment, kube: kube, namespace: namespace, sink: InProcessCatalogSink(service: service),
-            metrics: metrics, logger: Logger(label: "modelbridge.normalizer"))
+            environment: environment, kube: kube, namespace: namespace, metrics: metrics,
+            logger: Logger(label: "modelbridge.normalizer")
+        ) { setup in
+            let built = BridgeEngine(store: store.store, normalizer: setup)
+            engine = built
+            return built.controller
+        }
+        guard let engine else { preconditionFailure("NormalizerRuntime.make builds its controller") }
+        let index = engine.index
+        let service = engine.service
+        self.index = index
+        self.service = service
         self.runtime = runtime
         cleanup.add { try? await runtime.transport.shutdown() }
         let guardian = MutationGuard.sharedSecret(

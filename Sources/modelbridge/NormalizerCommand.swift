@@ -38,11 +38,10 @@ struct NormalizerCommand: AsyncParsableCommand {
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             cleanup.add { try? await http.shutdown() }
             let storageURL = environment["STORAGE_URL"] ?? environment.siblingURL(port: 7070)
+            let sink = HTTPCatalogSink(baseURL: storageURL, client: http, token: environment["BRIDGE_TOKEN"])
             let runtime = try NormalizerRuntime.make(
-                environment: environment, kube: kube, namespace: namespace,
-                sink: HTTPCatalogSink(baseURL: storageURL, client: http, token: environment["BRIDGE_TOKEN"]),
-                metrics: metrics, logger: logger
-            )
+                environment: environment, kube: kube, namespace: namespace, metrics: metrics, logger: logger
+            ) { $0.controller(writingTo: sink) }
             cleanup.add { try? await runtime.transport.shutdown() }
             let admin = RoleServer(
                 name: "rhoai-normalizer admin", address: ListenAddress(parsing: metricsAddress)!,

@@ -17,11 +17,14 @@ struct NormalizerRuntime {
     let elector: LeaseElector?
     let namespace: String
 
-    /// - Parameter metrics: the normalizer's registry; `kube` should already report its requests to
-    ///   `metrics.restClient` (``KubeSetup/client(environment:kubeconfig:requestObserver:logger:)``).
+    /// - Parameters:
+    ///   - metrics: the normalizer's registry; `kube` should already report its requests to
+    ///     `metrics.restClient` (``KubeSetup/client(environment:kubeconfig:requestObserver:logger:)``).
+    ///   - build: makes the controller from the setup: writing to storage-rest over HTTP
+    ///     (``NormalizerSetup/controller(writingTo:)``), or inside a ``BridgeEngine``.
     static func make(
-        environment: RoleEnvironment, kube: KubeClient, namespace: String, sink: any CatalogSink,
-        metrics: BridgeMetrics, logger: Logger
+        environment: RoleEnvironment, kube: KubeClient, namespace: String, metrics: BridgeMetrics, logger: Logger,
+        build: (NormalizerSetup) -> NormalizerController
     ) throws -> NormalizerRuntime {
         let format = try environment.normalizerFormat()
         let probe = try duration(environment, "PROBE_INTERVAL", default: .seconds(10))
@@ -64,11 +67,12 @@ struct NormalizerRuntime {
         }
         let events = EventLog()
         let leader = elector
-        let controller = NormalizerController(
-            configuration: configuration, routes: KubeRouteLister(client: kube), transport: transport,
-            cluster: ClusterSource(client: kube, logger: Logger(label: "modelbridge.kserve")), sink: sink,
-            metrics: metrics, events: events, isLeader: { leader?.isLeader ?? true },
-            publishing: { leader?.publishing ?? .publishing }, logger: logger)
+        let controller = build(
+            NormalizerSetup(
+                configuration: configuration, routes: KubeRouteLister(client: kube), transport: transport,
+                cluster: ClusterSource(client: kube, logger: Logger(label: "modelbridge.kserve")), metrics: metrics,
+                events: events, isLeader: { leader?.isLeader ?? true },
+                publishing: { leader?.publishing ?? .publishing }, logger: logger))
         logger.info(
             "normalizer configured",
             metadata: [

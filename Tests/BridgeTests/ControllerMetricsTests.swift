@@ -90,10 +90,11 @@ import Testing
             configuration: NormalizerConfiguration(upsertParallelism: 3), routes: NoRoutes(), transport: transport,
             cluster: nil, sink: sink, metrics: metrics, logger: Self.quiet)
         let work = (1...4).map { index in
-            NormalizerController.Upsert(
-                key: "model\(index)_v1", type: .kubeflow, body: UpsertBody(body: Data("{}".utf8)), hash: index)
+            PushQueue.Upsert(
+                key: ImportKey(storedKey: "model\(index)_v1")!, type: .kubeflow,
+                body: UpsertBody(body: Data("{}".utf8)), hash: index)
         }
-        let pushing = Task { await controller.upsert(work) }
+        let pushing = Task { await controller.queue.upsert(work) }
         do {
             try await eventually("three upserts are running") { sink.entered == 3 }
             // The admin port's /metrics, which refreshes the in-progress figures before rendering.
@@ -325,7 +326,7 @@ private final class GatedSink: CatalogSink {
         for waiter in waiters { waiter.resume() }
     }
 
-    func upsert(key: String, type: ReconcilerType, body: UpsertBody) async throws {
+    func upsert(_ upsert: CatalogUpsert) async throws {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let passes = state.withLock { state in
                 state.entered += 1
@@ -336,5 +337,5 @@ private final class GatedSink: CatalogSink {
         }
     }
 
-    func postKeySet(_ keys: Set<String>) async throws {}
+    func postKeySet(_ keys: Set<ImportKey>) async throws {}
 }

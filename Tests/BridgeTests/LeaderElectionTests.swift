@@ -244,11 +244,11 @@ final class RecordingSink: CatalogSink {
     var upserts: [String] { state.withLock { $0.upserts } }
     var keySets: Int { state.withLock { $0.keySets } }
 
-    func upsert(key: String, type: ReconcilerType, body: UpsertBody) async throws {
-        state.withLock { $0.upserts.append(key) }
+    func upsert(_ upsert: CatalogUpsert) async throws {
+        state.withLock { $0.upserts.append(upsert.key.key) }
     }
 
-    func postKeySet(_ keys: Set<String>) async throws {
+    func postKeySet(_ keys: Set<ImportKey>) async throws {
         state.withLock { $0.keySets += 1 }
     }
 }

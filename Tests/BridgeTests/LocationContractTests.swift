@@ -209,12 +209,12 @@ import Testing
         let alpha = Sample.registryDocument(model: "alpha", version: "v1")
         let beta = Sample.registryDocument(model: "beta", version: "v1")
         #expect(try uris() == [])
-        try index.upsert(key: beta.key.key, body: UpsertBody(beta, format: .jsonArray))
+        index.upsert(CatalogUpsert(rendered: beta, body: try UpsertBody(beta, format: .jsonArray)))
         #expect(try uris() == [beta.key.uri(format: .jsonArray)])
         // The list is cached between changes; each addition and removal must still show at once.
-        try index.upsert(key: alpha.key.key, body: UpsertBody(alpha, format: .jsonArray))
+        index.upsert(CatalogUpsert(rendered: alpha, body: try UpsertBody(alpha, format: .jsonArray)))
         #expect(try uris() == [alpha.key.uri(format: .jsonArray), beta.key.uri(format: .jsonArray)])
-        try index.remove(key: beta.key.key)
+        index.remove(key: beta.key)
         #expect(try uris() == [alpha.key.uri(format: .jsonArray)])
     }
 
@@ -231,14 +231,14 @@ import Testing
             )
         }
         let fresh = try documents.reversed().map { document in
-            (
-                key: document.key.key,
+            CatalogUpsert(
+                rendered: document,
                 body: UpsertBody(body: try UpsertBody(document, format: .jsonArray).body, lastUpdateTimeSinceEpoch: "2")
             )
         }
         // Pushes race the load, newest copy every time; whichever lands first, the push must win.
         async let pushes: Void = {
-            for (key, body) in fresh { try index.upsert(key: key, body: body) }
+            for upsert in fresh { index.upsert(upsert) }
         }()
         let rejected = index.completeLoad(stored)
         try await pushes

@@ -49,12 +49,20 @@ final class NormalizerHarness: Sendable {
         transport = try RegistryTransport(logger: quiet)
         cluster = ClusterSource(client: client, logger: quiet)
         index.markLoaded()
-        let service = StorageService(store: store, location: InProcessLocationSink(index: index), logger: quiet)
-        storage = SwitchableSink(InProcessCatalogSink(service: service))
-        controller = NormalizerController(
-            configuration: NormalizerConfiguration(probeInterval: probeInterval, pollingInterval: .seconds(3600)),
-            routes: KubeRouteLister(client: client), transport: transport, cluster: cluster,
-            sink: storage, logger: quiet)
+        var interposed: SwitchableSink?
+        let engine = BridgeEngine(
+            store: store,
+            normalizer: NormalizerSetup(
+                configuration: NormalizerConfiguration(probeInterval: probeInterval, pollingInterval: .seconds(3600)),
+                routes: KubeRouteLister(client: client), transport: transport, cluster: cluster, logger: quiet),
+            index: index, storageLogger: quiet
+        ) { sink in
+            let switchable = SwitchableSink(sink)
+            interposed = switchable
+            return switchable
+        }
+        storage = interposed!
+        controller = engine.controller
         let cluster = self.cluster
         clusterTask = Task { try await cluster.run() }
         do {
@@ -165,16 +173,16 @@ final class SwitchableSink: CatalogSink {
     /// Every upsert asked for (refused or not), by key, in order.
     var upserts: [String] { state.withLock { $0.upserts } }
 
-    func upsert(key: String, type: ReconcilerType, body: UpsertBody) async throws {
+    func upsert(_ upsert: CatalogUpsert) async throws {
         let refusing = state.withLock { state in
-            state.upserts.append(key)
+            state.upserts.append(upsert.key.key)
             return state.refusing
         }
         if refusing { throw Refused() }
-        try await wrapped.upsert(key: key, type: type, body: body)
+        try await wrapped.upsert(upsert)
     }
 
-    func postKeySet(_ keys: Set<String>) async throws {
+    func postKeySet(_ keys: Set<ImportKey>) async throws {
         if refusing { throw Refused() }
         try await wrapped.postKeySet(keys)
     }

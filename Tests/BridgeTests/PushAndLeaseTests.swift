@@ -30,7 +30,7 @@ import Testing
         do {
             let document = Sample.registryDocument()
             let key = document.key.key
-            try await service.upsert(key: key, type: "kubeflow", body: UpsertBody(document, format: .jsonArray))
+            try await service.upsert(CatalogUpsert(rendered: document, body: UpsertBody(document, format: .jsonArray)))
             let first = try #require(try await store.fetch(key: key))
             #expect(!first.locationId.isEmpty && first.locationIDValid)
             #expect(first.locationTarget == "http://localhost:9090" + document.key.uri(format: .jsonArray))
@@ -40,7 +40,7 @@ import Testing
             var request = HTTPClientRequest(url: backstageURL + "/api/catalog/locations/" + first.locationId)
             request.method = .DELETE
             _ = try await client.execute(request, timeout: .seconds(5))
-            try await service.upsert(key: key, type: "kubeflow", body: UpsertBody(document, format: .jsonArray))
+            try await service.upsert(CatalogUpsert(rendered: document, body: UpsertBody(document, format: .jsonArray)))
             let second = try #require(try await store.fetch(key: key))
             #expect(second.locationId != first.locationId && !second.locationId.isEmpty)
             #expect(platform.locations.location(id: second.locationId) != nil)
@@ -68,8 +68,7 @@ import Testing
                 resolver: { nil }, logger: Logger(label: "test")),
             logger: Logger(label: "test"))
         let document = Sample.registryDocument()
-        try await service.upsert(
-            key: document.key.key, type: "kubeflow", body: UpsertBody(document, format: .jsonArray))
+        try await service.upsert(CatalogUpsert(rendered: document, body: UpsertBody(document, format: .jsonArray)))
         #expect(try await store.fetch(key: document.key.key)?.locationId == "")
         try await client.shutdown()
     }

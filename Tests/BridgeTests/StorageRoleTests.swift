@@ -16,18 +16,18 @@ actor FlakyLocationSink: LocationSink {
 
     func failNext(_ count: Int) { failuresLeft = count }
 
-    func upsert(key: String, body: UpsertBody) async throws {
+    func upsert(_ upsert: CatalogUpsert) async throws {
         if failuresLeft > 0 {
             failuresLeft -= 1
-            throw LocationSinkError(operation: "upsert", key: key, status: 500, message: "injected")
+            throw LocationSinkError(operation: "upsert", key: upsert.key.key, status: 500, message: "injected")
         }
-        try await inner.upsert(key: key, body: body)
+        try await inner.upsert(upsert)
     }
 
-    func remove(key: String) async throws {
+    func remove(key: ImportKey) async throws {
         if failuresLeft > 0 {
             failuresLeft -= 1
-            throw LocationSinkError(operation: "remove", key: key, status: 500, message: "injected")
+            throw LocationSinkError(operation: "remove", key: key.key, status: 500, message: "injected")
         }
         try await inner.remove(key: key)
     }

@@ -360,19 +360,23 @@ struct EngineRig: Sendable {
 
         let kube = try KubeClient(config: KubeConfig(server: platform.kubernetes.url, namespace: "rhdh"), logger: quiet)
         let store = ConfigMapCatalogStore(client: kube, namespace: "rhdh", shardBudget: shardBudget, logger: quiet)
-        let service = StorageService(store: store, location: InProcessLocationSink(index: index), logger: quiet)
+        let transport = try RegistryTransport(logger: quiet)
+        let cluster = ClusterSource(client: kube, logger: quiet)
+        let events = EventLog()
+        let engine = BridgeEngine(
+            store: store,
+            normalizer: NormalizerSetup(
+                configuration: NormalizerConfiguration(
+                    probeInterval: .milliseconds(1), pollingInterval: .seconds(3600)),
+                routes: KubeRouteLister(client: kube), transport: transport, cluster: cluster, events: events,
+                logger: quiet),
+            index: index, storageLogger: quiet)
+        let (service, controller) = (engine.service, engine.controller)
         let storage = RoleServer(
             name: "storage-rest", address: loopback, responder: StorageResponder(service: service, logger: quiet),
             logger: quiet)
         try await storage.start()
-        let transport = try RegistryTransport(logger: quiet)
-        let cluster = ClusterSource(client: kube, logger: quiet)
         let clusterTask = Task { try await cluster.run() }
-        let events = EventLog()
-        let controller = NormalizerController(
-            configuration: NormalizerConfiguration(probeInterval: .milliseconds(1), pollingInterval: .seconds(3600)),
-            routes: KubeRouteLister(client: kube), transport: transport, cluster: cluster,
-            sink: InProcessCatalogSink(service: service), events: events, logger: quiet)
         let admin = RoleServer(
             name: "rhoai-normalizer", address: loopback,
             responder: NormalizerAdminResponder(controller: controller, metrics: BridgeMetrics()), logger: quiet)

@@ -118,16 +118,17 @@ import Testing
         let transport = try RegistryTransport(logger: Self.quiet)
         do {
             let metrics = BridgeMetrics()
-            let index = LocationIndex(format: .jsonArray)
-            index.markLoaded()
             let store = MemoryCatalogStore()
-            let service = StorageService(
-                store: store, location: InProcessLocationSink(index: index), logger: Self.quiet)
-            let controller = NormalizerController(
-                configuration: NormalizerConfiguration(
-                    probeInterval: .milliseconds(1), pollingInterval: .seconds(3600)),
-                routes: KubeRouteLister(client: client), transport: transport, cluster: nil,
-                sink: InProcessCatalogSink(service: service), metrics: metrics, logger: Self.quiet)
+            let bridge = BridgeEngine(
+                store: store,
+                normalizer: NormalizerSetup(
+                    configuration: NormalizerConfiguration(
+                        probeInterval: .milliseconds(1), pollingInterval: .seconds(3600)),
+                    routes: KubeRouteLister(client: client), transport: transport, cluster: nil, metrics: metrics,
+                    logger: Self.quiet),
+                storageLogger: Self.quiet)
+            let (index, controller) = (bridge.index, bridge.controller)
+            index.markLoaded()
             let engine = BridgeConsoleEngine(
                 index: index, controller: controller, store: store, location: InProcessLocationSink(index: index),
                 events: EventLog(), format: .jsonArray, mode: .inProcess, context: "test", readOnly: true)

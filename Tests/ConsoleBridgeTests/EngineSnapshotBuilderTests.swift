@@ -49,7 +49,7 @@ import Testing
         let index = LocationIndex(format: .jsonArray)
         index.markLoaded()
         for document in documents.values {
-            try index.upsert(key: document.key.key, body: UpsertBody(document, format: .jsonArray))
+            index.upsert(CatalogUpsert(rendered: document, body: try UpsertBody(document, format: .jsonArray)))
         }
         let normalizerSnapshot = NormalizerSnapshot(
             registries: [], snapshots: [snapshot], documents: documents.values.sorted { $0.key < $1.key },
@@ -113,8 +113,11 @@ import Testing
         let index = LocationIndex(format: .jsonArray)
         index.markLoaded()
         let entry = recorded.location.entries[0]
-        try index.upsert(
-            key: entry.key.key, body: UpsertBody(body: Data(buffer: entry.body), modelCardKey: "k", modelCard: "# c"))
+        index.upsert(
+            try CatalogUpsert.checked(
+                key: entry.key.key, type: nil,
+                body: UpsertBody(body: Data(buffer: entry.body), modelCardKey: "k", modelCard: "# c"),
+                format: .jsonArray))
         _ = index.listBody()
         _ = index.document(segment1: entry.key.segment1, segment2: entry.key.segment2)
         _ = index.modelCard(key: "k", ifNoneMatch: nil, upstreamCounter: false)

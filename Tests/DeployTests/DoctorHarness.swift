@@ -72,13 +72,14 @@ final class DoctorHarness: Sendable {
         transport = try RegistryTransport(logger: quiet)
 
         let configuration = NormalizerConfiguration(registryToken: "connector-token")
-        let index = LocationIndex(format: configuration.format)
+        let engine = BridgeEngine(
+            store: MemoryCatalogStore(),
+            normalizer: NormalizerSetup(
+                configuration: configuration, routes: KubeRouteLister(client: client), transport: transport,
+                cluster: nil, logger: quiet),
+            storageLogger: quiet)
+        let (index, service, controller) = (engine.index, engine.service, engine.controller)
         index.markLoaded()
-        let service = StorageService(
-            store: MemoryCatalogStore(), location: InProcessLocationSink(index: index), logger: quiet)
-        let controller = NormalizerController(
-            configuration: configuration, routes: KubeRouteLister(client: client), transport: transport, cluster: nil,
-            sink: InProcessCatalogSink(service: service), logger: quiet)
         await controller.runCycle()
 
         let loopback = ListenAddress(host: "127.0.0.1", port: 0)

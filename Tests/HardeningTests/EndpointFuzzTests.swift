@@ -227,7 +227,8 @@ import Testing
         let fixture = try await RoleFixture(logs: logs)
         let documents = (0..<6).map { DrillDocuments.registry(model: "fuzz-\($0)", card: "# Card \($0)\n") }
         for document in documents.prefix(3) {
-            try fixture.locationIndex.upsert(key: document.key.key, body: try UpsertBody(document, format: .jsonArray))
+            fixture.locationIndex.upsert(
+                CatalogUpsert(rendered: document, body: try UpsertBody(document, format: .jsonArray)))
         }
         var factory = RequestFactory(
             random: SeededGenerator(seed: Self.seed), documents: documents, bodyLimit: fixture.bodyLimit)

@@ -168,14 +168,16 @@ import Testing
         _ = try harness.registry.store.updateRegisteredModel(
             id: doomedModel, RegistryAPI.RegisteredModel(state: .archived))
         try harness.register("fresh")
-        let restarted = NormalizerController(
-            configuration: NormalizerConfiguration(probeInterval: .milliseconds(1), pollingInterval: .seconds(3600)),
-            routes: KubeRouteLister(client: harness.client), transport: harness.transport, cluster: harness.cluster,
-            sink: InProcessCatalogSink(
-                service: StorageService(
-                    store: harness.store, location: InProcessLocationSink(index: harness.index),
-                    logger: registry.logs.logger("drill.storage.restarted"))),
-            logger: registry.logs.logger("drill.normalizer.restarted", level: .debug))
+        let restarted =
+            BridgeEngine(
+                store: harness.store,
+                normalizer: NormalizerSetup(
+                    configuration: NormalizerConfiguration(
+                        probeInterval: .milliseconds(1), pollingInterval: .seconds(3600)),
+                    routes: KubeRouteLister(client: harness.client), transport: harness.transport,
+                    cluster: harness.cluster, logger: registry.logs.logger("drill.normalizer.restarted", level: .debug)),
+                index: harness.index, storageLogger: registry.logs.logger("drill.storage.restarted")
+            ).controller
         await restarted.runCycle()
         #expect(harness.servedNames() == ["victim-v1", "doomed-v1", "fresh-v1"])
         let reasons = await restarted.snapshot().incompleteReasons

@@ -1,4 +1,5 @@
 import Bridge
+import CatalogModel
 import Foundation
 import Sandbox
 import Testing
@@ -8,7 +9,7 @@ import Testing
     @Test func documentsOfARealLocationBecomeEntities() async throws {
         try await withLocation { index, url in
             let sample = SampleDocuments.registry(model: "mnist")
-            try index.upsert(key: sample.key, body: sample.body)
+            index.upsert(try CatalogUpsert.checked(key: sample.key, type: nil, body: sample.body, format: .jsonArray))
             index.markLoaded()
             let provider = makeProvider(url)
             let cycle = await provider.pollNow()
@@ -26,11 +27,11 @@ import Testing
     @Test func anEmptyListDeletesEveryEntity() async throws {
         try await withLocation { index, url in
             let sample = SampleDocuments.registry(model: "mnist")
-            try index.upsert(key: sample.key, body: sample.body)
+            index.upsert(try CatalogUpsert.checked(key: sample.key, type: nil, body: sample.body, format: .jsonArray))
             index.markLoaded()
             let provider = makeProvider(url)
             #expect(await provider.pollNow().entityCount == 1)
-            try index.remove(key: sample.key)
+            index.remove(key: try #require(ImportKey(storedKey: sample.key)))
             let cycle = await provider.pollNow()
             #expect(cycle.outcome == .applied)
             #expect(cycle.listedURIs == 0)
@@ -194,7 +195,7 @@ import Testing
     @Test func theTechDocsReaderGetsTheModelCardMarkdown() async throws {
         try await withLocation { index, url in
             let sample = SampleDocuments.registry(model: "granite", card: "# Granite\n\nA model card.\n")
-            try index.upsert(key: sample.key, body: sample.body)
+            index.upsert(try CatalogUpsert.checked(key: sample.key, type: nil, body: sample.body, format: .jsonArray))
             index.markLoaded()
             let provider = makeProvider(url)
             let cycle = await provider.pollNow()

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// ```swift
 /// let index = LocationIndex(format: .jsonArray)
-/// try index.upsert(key: "mnist_v1.3c…", body: upsertBody)
+/// index.upsert(try CatalogUpsert.checked(key: "mnist_v1.3c…", type: nil, body: upsertBody, format: .jsonArray))
 /// index.markLoaded()
 /// let list = index.listBody()   // {"uris":["/mnist/v1.3c…/model-catalog.json"]}
 /// ```
@@ -95,37 +95,30 @@ public final class LocationIndex: Sendable {
 
     // MARK: Changes
 
-    /// Stores a document (and its model card). Validates the key and, in JSON format, that the
-    /// body is a model-catalog document, so a bad upsert changes nothing.
+    /// Stores a document (and its model card). The upsert is already checked (``CatalogUpsert``):
+    /// at the HTTP edge, or rendered in this process, so nothing is parsed or decoded here.
     @discardableResult
-    public func upsert(key rawKey: String, body: UpsertBody, now: Date = Date()) throws -> UpsertOutcome {
-        let checked = try check(key: rawKey, body: body)
+    public func upsert(_ upsert: CatalogUpsert, now: Date = Date()) -> UpsertOutcome {
+        let checked = Checked(upsert)
+        let body = upsert.body
         return state.withLock { state in
             if !state.loaded { state.keysTouchedDuringLoad.insert(checked.key.key) }
             return Self.apply(checked, body: body, now: now, format: format, to: &state)
         }
     }
 
-    /// A key and body that passed validation.
+    /// What an entry keeps of a checked upsert (copied outside the lock).
     struct Checked {
         var key: ImportKey
         var bytes: ByteBuffer
         var cardKey: String?
-    }
 
-    /// Validates without touching the state (the costly part, done outside the lock).
-    func check(key rawKey: String, body: UpsertBody) throws -> Checked {
-        guard let key = ImportKey(storedKey: rawKey) else { throw LocationError.badKey(rawKey) }
-        guard !body.body.isEmpty else { throw LocationError.badBody("the document ('body') is empty") }
-        if format == .jsonArray {
-            do {
-                _ = try ModelCatalog.decode(body.body)
-            } catch {
-                throw LocationError.badBody("'body' is not a model-catalog JSON document")
-            }
+        init(_ upsert: CatalogUpsert) {
+            let body = upsert.body
+            key = upsert.key
+            bytes = ByteBuffer(bytes: body.body)
+            cardKey = body.modelCardKey.isEmpty || body.modelCard.isEmpty ? nil : body.modelCardKey
         }
-        let cardKey = body.modelCardKey.isEmpty || body.modelCard.isEmpty ? nil : body.modelCardKey
-        return Checked(key: key, bytes: ByteBuffer(bytes: body.body), cardKey: cardKey)
     }
 
     static func apply(
@@ -157,11 +150,10 @@ public final class LocationIndex: Sendable {
 
     /// Forgets a document (B36); returns whether it existed.
     @discardableResult
-    public func remove(key rawKey: String) throws -> Bool {
-        guard ImportKey(storedKey: rawKey) != nil else { throw LocationError.badKey(rawKey) }
-        return state.withLock { state in
-            if !state.loaded { state.keysTouchedDuringLoad.insert(rawKey) }
-            guard let removed = state.entries.removeValue(forKey: rawKey) else { return false }
+    public func remove(key: ImportKey) -> Bool {
+        state.withLock { state in
+            if !state.loaded { state.keysTouchedDuringLoad.insert(key.key) }
+            guard let removed = state.entries.removeValue(forKey: key.key) else { return false }
             state.documentFetches[removed.uri] = nil
             if let card = removed.modelCardKey { Self.dropCardIfUnused(card, &state) }
             state.listBody = nil
@@ -170,8 +162,8 @@ public final class LocationIndex: Sendable {
     }
 
     /// Adds what storage holds, without overwriting anything pushed or removed since the load
-    /// began, and marks the index loaded: from now on `/list` answers 200. Bodies are validated
-    /// first; then checking what was touched, adding the rest and marking the index loaded
+    /// began, and marks the index loaded: from now on `/list` answers 200. What storage returned
+    /// is an edge like HTTP, so keys and bodies are checked first (``CatalogUpsert/checked(key:type:body:format:)``); then checking what was touched, adding the rest and marking the index loaded
     /// happen under one lock, so a push that lands while this runs is never overwritten by the
     /// older stored copy. Returns the keys of the stored entries that were refused.
     public func completeLoad(_ stored: [(key: String, body: UpsertBody)], now: Date = Date()) -> [String] {
@@ -180,7 +172,8 @@ public final class LocationIndex: Sendable {
         checked.reserveCapacity(stored.count)
         for (key, body) in stored {
             do {
-                checked.append((try check(key: key, body: body), body))
+                checked.append(
+                    (Checked(try CatalogUpsert.checked(key: key, type: nil, body: body, format: format)), body))
             } catch {
                 rejected.append(key)
             }
@@ -346,6 +339,8 @@ public struct LocationSnapshot: Sendable {
 public enum LocationError: Error, Equatable, CustomStringConvertible {
     case badKey(String)
     case badBody(String)
+    /// A query parameter other than the key is wrong.
+    case badQuery(String)
 
     public var description: String {
         switch self {
@@ -353,7 +348,7 @@ public enum LocationError: Error, Equatable, CustomStringConvertible {
             let shown = key.count > 80 ? String(key.prefix(80)) + "…" : key
             return
                 "key '\(shown)' is not a valid import key (expected <segment1>_<segment2>, characters [-._a-zA-Z0-9])"
-        case .badBody(let reason): return reason
+        case .badBody(let reason), .badQuery(let reason): return reason
         }
     }
 }

@@ -100,13 +100,12 @@ public struct LocationResponder: HTTPResponder {
             // The body is not used, but it is read within the cap: an oversized one is a 413.
             var request = request
             _ = try await request.collectedBody(context: context)
-            do {
-                let existed = try index.remove(key: key)
-                handlers.logger.info("removed document", metadata: ["key": "\(key)", "existed": "\(existed)"])
-                return Reply.json(["removed": existed])
-            } catch let error as LocationError {
-                return Reply.error(.badRequest, error.description)
+            guard let typed = ImportKey(storedKey: key) else {
+                return Reply.error(.badRequest, LocationError.badKey(key).description)
             }
+            let existed = index.remove(key: typed)
+            handlers.logger.info("removed document", metadata: ["key": "\(key)", "existed": "\(existed)"])
+            return Reply.json(["removed": existed])
         }
         routes.get("/healthz") { _, _ in
             Reply.bytes(ByteBuffer(string: "ok\n"), contentType: Reply.textType)
@@ -178,16 +177,18 @@ struct LocationHandlers: Sendable {
                 .badRequest,
                 "body must be JSON {body: base64 document, lastUpdateTimeSinceEpoch, modelCardKey, modelCard}")
         }
+        let upsert: CatalogUpsert
         do {
-            let outcome = try index.upsert(key: key, body: body)
-            if outcome != .unchanged {
-                logger.info(
-                    "stored document",
-                    metadata: ["key": "\(key)", "outcome": "\(outcome)", "card": "\(body.modelCardKey)"])
-            }
-            return Reply.json(["outcome": "\(outcome)"], status: outcome == .created ? .created : .ok)
-        } catch let error as LocationError {
+            upsert = try CatalogUpsert.checked(key: key, type: nil, body: body, format: index.format)
+        } catch {
             return Reply.error(.badRequest, error.description)
         }
+        let outcome = index.upsert(upsert)
+        if outcome != .unchanged {
+            logger.info(
+                "stored document",
+                metadata: ["key": "\(key)", "outcome": "\(outcome)", "card": "\(body.modelCardKey)"])
+        }
+        return Reply.json(["outcome": "\(outcome)"], status: outcome == .created ? .created : .ok)
     }
 }

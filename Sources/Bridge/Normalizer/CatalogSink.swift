@@ -8,9 +8,9 @@ import WireValues
 /// or the storage service in the same process.
 public protocol CatalogSink: Sendable {
     /// Upserts one document; throws when storage (or location behind it) refused.
-    func upsert(key: String, type: ReconcilerType, body: UpsertBody) async throws
+    func upsert(_ upsert: CatalogUpsert) async throws
     /// Sends the complete set of live keys; storage removes every other key.
-    func postKeySet(_ keys: Set<String>) async throws
+    func postKeySet(_ keys: Set<ImportKey>) async throws
 }
 
 /// storage-rest in the same process.
@@ -21,11 +21,11 @@ public struct InProcessCatalogSink: CatalogSink {
         self.service = service
     }
 
-    public func upsert(key: String, type: ReconcilerType, body: UpsertBody) async throws {
-        try await service.upsert(key: key, type: type.rawValue, body: body)
+    public func upsert(_ upsert: CatalogUpsert) async throws {
+        try await service.upsert(upsert)
     }
 
-    public func postKeySet(_ keys: Set<String>) async throws {
+    public func postKeySet(_ keys: Set<ImportKey>) async throws {
         let outcome = try await service.applyKeySet(keys)
         if !outcome.failed.isEmpty {
             throw StorageService.Failure(
@@ -45,19 +45,22 @@ public struct HTTPCatalogSink: CatalogSink {
             baseURL: baseURL, client: client, token: token, timeout: timeout, maxBodyBytes: 1 << 20)
     }
 
-    public func upsert(key: String, type: ReconcilerType, body: UpsertBody) async throws {
+    public func upsert(_ upsert: CatalogUpsert) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        try await post("/upsert", query: [("key", key), ("type", type.rawValue)], body: try encoder.encode(body))
+        try await post(
+            "/upsert", query: [("key", upsert.key.key), ("type", upsert.type?.rawValue ?? "")],
+            body: try encoder.encode(upsert.body))
     }
 
     /// Small sets go in the query, as upstream; large ones in a JSON body (URLs have limits).
-    public func postKeySet(_ keys: Set<String>) async throws {
-        let joined = keys.sorted().joined(separator: ",")
+    public func postKeySet(_ keys: Set<ImportKey>) async throws {
+        let sorted = keys.map(\.key).sorted()
+        let joined = sorted.joined(separator: ",")
         if joined.utf8.count < 4000 {
             try await post("/currentkeyset", query: [("key", joined)], body: nil)
         } else {
-            try await post("/currentkeyset", body: try JSONEncoder().encode(["keys": keys.sorted()]))
+            try await post("/currentkeyset", body: try JSONEncoder().encode(["keys": sorted]))
         }
     }
 

@@ -1,3 +1,4 @@
+import CatalogModel
 import Foundation
 import Hummingbird
 import NIOCore
@@ -75,7 +76,14 @@ public struct NormalizerAdminResponder: HTTPResponder {
             try request.allowQuery(["key"])
             let key = request.uri.queryParameters.get("key").map { String($0) }
             if let key, key.isEmpty { return Reply.error(.badRequest, "query parameter 'key' is empty") }
-            await controller.requestResync(key: key)
+            var typed: ImportKey?
+            if let key {
+                guard let parsed = ImportKey(storedKey: key) else {
+                    return Reply.error(.badRequest, LocationError.badKey(key).description)
+                }
+                typed = parsed
+            }
+            await controller.requestResync(key: typed)
             return Reply.json(["resync": key ?? "all"], status: .accepted)
         }
         routes.get("/state") { request, _ in

@@ -8,9 +8,9 @@ import WireValues
 /// Where storage-rest pushes documents: `location`, over HTTP or in the same process.
 public protocol LocationSink: Sendable {
     /// Sends one document; throws when `location` refused or could not be reached (B16).
-    func upsert(key: String, body: UpsertBody) async throws
+    func upsert(_ upsert: CatalogUpsert) async throws
     /// Forgets one document; not finding it is success.
-    func remove(key: String) async throws
+    func remove(key: ImportKey) async throws
 }
 
 /// `location` in the same process (`modelbridge all`, the console's in-process mode).
@@ -21,20 +21,12 @@ public struct InProcessLocationSink: LocationSink {
         self.index = index
     }
 
-    public func upsert(key: String, body: UpsertBody) async throws {
-        do {
-            try index.upsert(key: key, body: body)
-        } catch let error as LocationError {
-            throw LocationSinkError(operation: "upsert", key: key, status: 400, message: error.description)
-        }
+    public func upsert(_ upsert: CatalogUpsert) async throws {
+        index.upsert(upsert)
     }
 
-    public func remove(key: String) async throws {
-        do {
-            try index.remove(key: key)
-        } catch let error as LocationError {
-            throw LocationSinkError(operation: "remove", key: key, status: 400, message: error.description)
-        }
+    public func remove(key: ImportKey) async throws {
+        index.remove(key: key)
     }
 }
 
@@ -49,14 +41,15 @@ public struct HTTPLocationSink: LocationSink {
             baseURL: baseURL, client: client, token: token, timeout: timeout, maxBodyBytes: 64 << 10)
     }
 
-    public func upsert(key: String, body: UpsertBody) async throws {
+    public func upsert(_ upsert: CatalogUpsert) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        try await send(.POST, path: "/upsert", key: key, body: try encoder.encode(body), operation: "upsert")
+        try await send(
+            .POST, path: "/upsert", key: upsert.key.key, body: try encoder.encode(upsert.body), operation: "upsert")
     }
 
-    public func remove(key: String) async throws {
-        try await send(.DELETE, path: "/remove", key: key, body: nil, operation: "remove")
+    public func remove(key: ImportKey) async throws {
+        try await send(.DELETE, path: "/remove", key: key.key, body: nil, operation: "remove")
     }
 
     func send(_ method: HTTPMethod, path: String, key: String, body: Data?, operation: String) async throws {

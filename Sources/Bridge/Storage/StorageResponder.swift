@@ -135,8 +135,15 @@ struct StorageHandlers: Sendable {
                 .badRequest,
                 "body must be JSON {body: base64 document, lastUpdateTimeSinceEpoch, modelCardKey, modelCard}")
         }
+        let upsert: CatalogUpsert
         do {
-            let created = try await service.upsert(key: key, type: type, body: body)
+            // Refuse what location would refuse before anything is stored: a rejected request changes nothing.
+            upsert = try CatalogUpsert.checked(key: key, type: type, body: body, format: service.format)
+        } catch {
+            return Reply.error(.badRequest, error.description)
+        }
+        do {
+            let created = try await service.upsert(upsert)
             return Reply.json(["key": key], status: created ? .created : .ok)
         } catch let failure as StorageService.Failure {
             return Reply.error(HTTPResponse.Status(code: failure.status), failure.message)
@@ -159,8 +166,15 @@ struct StorageHandlers: Sendable {
             }
             wanted.formUnion(body.keys)
         }
+        var keys = Set<ImportKey>()
+        for key in wanted {
+            guard let typed = ImportKey(storedKey: key) else {
+                return Reply.error(.badRequest, LocationError.badKey(key).description)
+            }
+            keys.insert(typed)
+        }
         do {
-            let outcome = try await service.applyKeySet(wanted)
+            let outcome = try await service.applyKeySet(keys)
             return Reply.json(outcome, status: outcome.failed.isEmpty ? .ok : .internalServerError)
         } catch let failure as StorageService.Failure {
             return Reply.error(HTTPResponse.Status(code: failure.status), failure.message)

@@ -35,18 +35,13 @@ public struct StorageService: Sendable {
     /// Returns whether the key was new. A `location` failure is reported, not swallowed (B16);
     /// the entry stays stored so a restart or retry serves it.
     @discardableResult
-    public func upsert(key: String, type: String, body: UpsertBody) async throws -> Bool {
-        guard ImportKey(storedKey: key) != nil else {
-            throw Failure(status: 400, message: LocationError.badKey(key).description)
-        }
-        guard type.isEmpty || ReconcilerType(rawValue: type) != nil else {
-            throw Failure(status: 400, message: "query parameter 'type' must be kubeflow or kserve")
-        }
-        guard !body.body.isEmpty else { throw Failure(status: 400, message: "the document ('body') is empty") }
-        // Refuse what location would refuse before anything is stored: a rejected request changes nothing.
-        if format == .jsonArray, (try? ModelCatalog.decode(body.body)) == nil {
-            throw Failure(status: 400, message: "'body' is not a model-catalog JSON document")
-        }
+    ///
+    /// The upsert is already checked (``CatalogUpsert``): at the HTTP edge, or rendered in this
+    /// process; so location refuses nothing here that storage accepted.
+    public func upsert(_ upsert: CatalogUpsert) async throws -> Bool {
+        let key = upsert.key.key
+        let type = upsert.type?.rawValue ?? ""
+        let body = upsert.body
         let existing: StorageBody?
         do {
             existing = try await store.fetch(key: key)
@@ -70,18 +65,18 @@ public struct StorageService: Sendable {
             }
         }
         do {
-            try await location.upsert(key: key, body: body)
+            try await location.upsert(upsert)
         } catch {
             logger.error("location refused the document; the normalizer will retry", metadata: ["error": "\(error)"])
             throw Failure(status: 502, message: "\(error)")
         }
-        if let backstage, let importKey = ImportKey(storedKey: key) {
+        if let backstage {
             let known: BackstagePusher.Location? =
                 entry.locationId.isEmpty
                 ? nil : BackstagePusher.Location(id: entry.locationId, target: entry.locationTarget)
             do {
                 if let location = try await backstage.ensureLocation(
-                    uri: importKey.uri(format: format), existing: known),
+                    uri: upsert.key.uri(format: format), existing: known),
                     location != known
                 {
                     var recorded = entry
@@ -111,10 +106,8 @@ public struct StorageService: Sendable {
 
     /// Removes every stored key that is not in `wanted`: from `location` first and from the
     /// store last, so a failure leaves the key stored and the next key set removes it again.
-    public func applyKeySet(_ wanted: Set<String>) async throws -> KeySetOutcome {
-        for key in wanted where ImportKey(storedKey: key) == nil {
-            throw Failure(status: 400, message: LocationError.badKey(key).description)
-        }
+    public func applyKeySet(_ wanted: Set<ImportKey>) async throws -> KeySetOutcome {
+        let wanted = Set(wanted.map(\.key))
         let stored: [String]
         do {
             stored = try await store.keys()
@@ -123,8 +116,14 @@ public struct StorageService: Sendable {
         }
         var outcome = KeySetOutcome(removed: [], failed: [])
         for key in stored where !wanted.contains(key) {
+            // A stored key is read back from the store, an edge like HTTP: one that is not a key
+            // cannot be in location either, and stays stored and reported, as any failed removal.
+            guard let typed = ImportKey(storedKey: key) else {
+                outcome.failed.append("\(key): \(LocationError.badKey(key))")
+                continue
+            }
             do {
-                try await location.remove(key: key)
+                try await location.remove(key: typed)
                 if let backstage, let id = try await store.fetch(key: key)?.locationId, !id.isEmpty {
                     try await backstage.deleteLocation(id: id)
                 }

@@ -65,14 +65,16 @@ final class DrillHarness: Sendable {
                 client: storeClient, namespace: "rhdh", logger: logs.logger("drill.configmap", level: logLevel))
         }
         index.markLoaded()
-        let service = StorageService(
-            store: store, location: InProcessLocationSink(index: index),
-            logger: logs.logger("drill.storage", level: logLevel))
-        controller = NormalizerController(
-            configuration: NormalizerConfiguration(
-                registryToken: registryToken, probeInterval: .milliseconds(1), pollingInterval: .seconds(3600)),
-            routes: KubeRouteLister(client: client), transport: transport, cluster: cluster,
-            sink: InProcessCatalogSink(service: service), logger: logs.logger("drill.normalizer", level: logLevel))
+        controller =
+            BridgeEngine(
+                store: store,
+                normalizer: NormalizerSetup(
+                    configuration: NormalizerConfiguration(
+                        registryToken: registryToken, probeInterval: .milliseconds(1), pollingInterval: .seconds(3600)),
+                    routes: KubeRouteLister(client: client), transport: transport, cluster: cluster,
+                    logger: logs.logger("drill.normalizer", level: logLevel)),
+                index: index, storageLogger: logs.logger("drill.storage", level: logLevel)
+            ).controller
         let cluster = self.cluster
         clusterTask = Task { try await cluster.run() }
         do {
