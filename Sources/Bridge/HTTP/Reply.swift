@@ -1,3 +1,4 @@
+import CatalogModel
 import Foundation
 import Hummingbird
 import NIOCore
@@ -87,6 +88,29 @@ extension Request {
     func allowQuery(_ names: Set<String>) throws {
         for (name, _) in uri.queryParameters where !names.contains(String(name)) {
             throw HTTPFailure(.badRequest, "unknown query parameter '\(name.prefix(100))'")
+        }
+    }
+
+    /// The upsert a request carries (`POST /upsert` of location and storage-rest): `key` from the
+    /// query, a JSON ``UpsertBody``, checked by ``CatalogUpsert/checked(key:type:body:format:)``.
+    /// The body is read first (within the cap: too large is a 413); anything else wrong is a 400.
+    mutating func checkedUpsert(
+        context: BridgeRequestContext, type: String?, format: NormalizerFormat
+    ) async throws -> CatalogUpsert {
+        let key = try requiredQuery("key")
+        let bytes = try await collectedBody(context: context)
+        let body: UpsertBody
+        do {
+            body = try JSONDecoder().decode(UpsertBody.self, from: Data(buffer: bytes))
+        } catch {
+            throw HTTPFailure(
+                .badRequest,
+                "body must be JSON {body: base64 document, lastUpdateTimeSinceEpoch, modelCardKey, modelCard}")
+        }
+        do {
+            return try CatalogUpsert.checked(key: key, type: type, body: body, format: format)
+        } catch {
+            throw HTTPFailure(.badRequest, error.description)
         }
     }
 

@@ -167,27 +167,12 @@ struct LocationHandlers: Sendable {
     }
 
     func upsert(_ request: inout Request, context: BridgeRequestContext) async throws -> Response {
-        let key = try request.requiredQuery("key")
-        let bytes = try await request.collectedBody(context: context)
-        let body: UpsertBody
-        do {
-            body = try JSONDecoder().decode(UpsertBody.self, from: Data(buffer: bytes))
-        } catch {
-            return Reply.error(
-                .badRequest,
-                "body must be JSON {body: base64 document, lastUpdateTimeSinceEpoch, modelCardKey, modelCard}")
-        }
-        let upsert: CatalogUpsert
-        do {
-            upsert = try CatalogUpsert.checked(key: key, type: nil, body: body, format: index.format)
-        } catch {
-            return Reply.error(.badRequest, error.description)
-        }
+        let upsert = try await request.checkedUpsert(context: context, type: nil, format: index.format)
         let outcome = index.upsert(upsert)
         if outcome != .unchanged {
             logger.info(
                 "stored document",
-                metadata: ["key": "\(key)", "outcome": "\(outcome)", "card": "\(body.modelCardKey)"])
+                metadata: ["key": "\(upsert.key)", "outcome": "\(outcome)", "card": "\(upsert.body.modelCardKey)"])
         }
         return Reply.json(["outcome": "\(outcome)"], status: outcome == .created ? .created : .ok)
     }

@@ -121,30 +121,12 @@ struct StorageHandlers: Sendable {
     let service: StorageService
 
     func upsert(_ request: inout Request, context: BridgeRequestContext) async throws -> Response {
-        let key = try request.requiredQuery("key")
         let type = request.uri.queryParameters.get("type").map { String($0) } ?? ""
-        guard ImportKey(storedKey: key) != nil else {
-            return Reply.error(.badRequest, LocationError.badKey(key).description)
-        }
-        let bytes = try await request.collectedBody(context: context)
-        let body: UpsertBody
-        do {
-            body = try JSONDecoder().decode(UpsertBody.self, from: Data(buffer: bytes))
-        } catch {
-            return Reply.error(
-                .badRequest,
-                "body must be JSON {body: base64 document, lastUpdateTimeSinceEpoch, modelCardKey, modelCard}")
-        }
-        let upsert: CatalogUpsert
-        do {
-            // Refuse what location would refuse before anything is stored: a rejected request changes nothing.
-            upsert = try CatalogUpsert.checked(key: key, type: type, body: body, format: service.format)
-        } catch {
-            return Reply.error(.badRequest, error.description)
-        }
+        // Refuse what location would refuse before anything is stored: a rejected request changes nothing.
+        let upsert = try await request.checkedUpsert(context: context, type: type, format: service.format)
         do {
             let created = try await service.upsert(upsert)
-            return Reply.json(["key": key], status: created ? .created : .ok)
+            return Reply.json(["key": upsert.key.key], status: created ? .created : .ok)
         } catch let failure as StorageService.Failure {
             return Reply.error(HTTPResponse.Status(code: failure.status), failure.message)
         }
