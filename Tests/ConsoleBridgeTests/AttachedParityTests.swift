@@ -99,8 +99,7 @@ import Testing
 
     /// Without `get` on `pods/proxy`, attaching stops before the console starts and says which permission is missing.
     @Test func attachingByPodWithoutPodsProxyNamesTheMissingPermission() async throws {
-        var quiet = Logger(label: "test.parity")
-        quiet.logLevel = .critical
+        let quiet = Logger.quiet("test.parity")
         let server = FakeKubeServer(configuration: .init(namespaces: ["rhdh"], rbac: true), logger: quiet)
         try await server.start()
         let kubelet = FakeKubeletController(store: server.store)

@@ -9,8 +9,7 @@ import Testing
 /// missing permission, and its flags are checked. (What it shows once attached is `AttachedParityTests`.)
 @Suite(.serialized) struct ConsolePodCommandTests {
     @Test func withoutPodsProxyTheConsoleNamesTheMissingPermissionAndExitsNonZero() async throws {
-        var quiet = Logger(label: "test.console.pod")
-        quiet.logLevel = .critical
+        let quiet = Logger.quiet("test.console.pod")
         let server = FakeKubeServer(configuration: .init(namespaces: ["rhdh"], rbac: true), logger: quiet)
         try await server.start()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mb-pod-\(UUID())")
