@@ -173,13 +173,32 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Helpers the test targets share: polling with a deadline, throw-away PKI, kubeconfig text, the fake
+        // Kubernetes API and registry, Prometheus text, child processes, a seeded generator, log capture.
+        // A plain library (no Testing, no XCTest): a helper that gives up throws a descriptive error.
+        .target(
+            name: "ModelbridgeTesting",
+            dependencies: [
+                "KubeAPI",
+                "Sandbox",
+                "WireValues",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/ModelbridgeTesting"
+        ),
         .testTarget(
             name: "CatalogModelTests",
-            dependencies: ["CatalogModel"]
+            dependencies: ["CatalogModel", "ModelbridgeTesting"]
         ),
         .testTarget(
             name: "BridgeTests",
             dependencies: [
+                "ModelbridgeTesting",
                 "Bridge",
                 "CatalogModel",
                 "KubeAPI",
@@ -197,6 +216,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
+                "ModelbridgeTesting",
                 "Sandbox",
                 "CatalogModel",
                 "KubeAPI",
@@ -211,6 +231,7 @@ let package = Package(
         .testTarget(
             name: "HardeningTests",
             dependencies: [
+                "ModelbridgeTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 "Bridge",
@@ -221,15 +242,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The deployment manifests and `modelbridge doctor` against the fake API.
         .testTarget(
             name: "DeployTests",
             dependencies: [
+                "ModelbridgeTesting",
                 "Bridge",
                 "Doctor",
                 "KubeAPI",
@@ -245,6 +264,7 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
+                "ModelbridgeTesting",
                 "KubeAPI",
                 "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -255,7 +275,9 @@ let package = Package(
         .testTarget(
             name: "ConsoleBridgeTests",
             dependencies: [
-                "ConsoleBridge", "Bridge", "CatalogModel", "ConsoleCore", "KubeAPI", "RegistryAPI", "Sandbox",
+                "ConsoleBridge", "Bridge", "CatalogModel", "ConsoleCore", "KubeAPI", "ModelbridgeTesting",
+                "RegistryAPI",
+                "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -270,6 +292,7 @@ let package = Package(
         .testTarget(
             name: "SandboxTests",
             dependencies: [
+                "ModelbridgeTesting",
                 "Sandbox",
                 "Bridge",
                 "CatalogModel",
@@ -284,14 +307,12 @@ let package = Package(
         .testTarget(
             name: "KubeAPITests",
             dependencies: [
+                "ModelbridgeTesting",
                 "KubeAPI",
                 "Sandbox",
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

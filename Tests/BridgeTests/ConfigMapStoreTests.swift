@@ -3,26 +3,9 @@ import CatalogModel
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import Sandbox
 import Testing
-
-func withFakeKube<T>(_ body: (FakeKubeServer, KubeClient) async throws -> T) async throws -> T {
-    var logger = Logger(label: "test.kube")
-    logger.logLevel = .critical
-    let server = FakeKubeServer(configuration: .init(namespaces: ["default", "rhdh"]), logger: logger)
-    try await server.start()
-    let client = try KubeClient(config: KubeConfig(server: server.url, namespace: "rhdh"), logger: logger)
-    do {
-        let result = try await body(server, client)
-        try await client.shutdown()
-        await server.stop()
-        return result
-    } catch {
-        try? await client.shutdown()
-        await server.stop()
-        throw error
-    }
-}
 
 @Suite struct ConfigMapStoreTests {
     func entry(_ index: Int, size: Int = 1200) -> StorageBody {
@@ -36,7 +19,7 @@ func withFakeKube<T>(_ body: (FakeKubeServer, KubeClient) async throws -> T) asy
     }
 
     @Test func fiveThousandModelsAreStoredWithNoObjectOverOneMebibyte() async throws {
-        try await withFakeKube { _, client in
+        try await withFakeKube(.init(namespaces: ["default", "rhdh"]), namespace: "rhdh") { _, client in
             let store = ConfigMapCatalogStore(client: client, namespace: "rhdh", logger: Logger(label: "t"))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<8 {
@@ -62,7 +45,7 @@ func withFakeKube<T>(_ body: (FakeKubeServer, KubeClient) async throws -> T) asy
     }
 
     @Test func hundredsOfConcurrentWritersNeverOverfillAShard() async throws {
-        try await withFakeKube { _, client in
+        try await withFakeKube(.init(namespaces: ["default", "rhdh"]), namespace: "rhdh") { _, client in
             let store = ConfigMapCatalogStore(client: client, namespace: "rhdh", logger: Logger(label: "t"))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<300 {
@@ -83,7 +66,7 @@ func withFakeKube<T>(_ body: (FakeKubeServer, KubeClient) async throws -> T) asy
     }
 
     @Test func twoConcurrentWritersLoseNothing() async throws {
-        try await withFakeKube { _, client in
+        try await withFakeKube(.init(namespaces: ["default", "rhdh"]), namespace: "rhdh") { _, client in
             let first = ConfigMapCatalogStore(client: client, namespace: "rhdh", logger: Logger(label: "a"))
             let second = ConfigMapCatalogStore(client: client, namespace: "rhdh", logger: Logger(label: "b"))
             _ = try await first.keys()
@@ -104,7 +87,7 @@ func withFakeKube<T>(_ body: (FakeKubeServer, KubeClient) async throws -> T) asy
     }
 
     @Test func anUpstreamUnshardedMapIsReadAsItIs() async throws {
-        try await withFakeKube { server, client in
+        try await withFakeKube(.init(namespaces: ["default", "rhdh"]), namespace: "rhdh") { server, client in
             let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("Fixtures")
             let value = try Data(
@@ -126,7 +109,7 @@ func withFakeKube<T>(_ body: (FakeKubeServer, KubeClient) async throws -> T) asy
     }
 
     @Test func onlyTheChangedKeyIsWritten() async throws {
-        try await withFakeKube { _, client in
+        try await withFakeKube(.init(namespaces: ["default", "rhdh"]), namespace: "rhdh") { _, client in
             let store = ConfigMapCatalogStore(client: client, namespace: "rhdh", logger: Logger(label: "t"))
             for index in 0..<50 { try await store.upsert(key: "k\(index)_v", body: entry(index, size: 100)) }
             let before = await store.stats()

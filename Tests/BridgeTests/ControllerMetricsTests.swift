@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import RegistryAPI
 import Sandbox
 import Synchronization
@@ -15,40 +16,14 @@ import Testing
 /// figures, the worker gauges, the request families of the Kubernetes client and the registry
 /// transport, the cache sizes of the ConfigMap store and the model-card fetch results.
 @Suite struct ControllerMetricsTests {
-    /// One sample line of a scrape.
-    struct Sample {
-        var name: String
-        var labels: [String: String]
-        var value: Double
-    }
-
-    static func samples(_ scrape: String) -> [Sample] {
-        scrape.split(separator: "\n").compactMap { line -> Sample? in
-            guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "),
-                let value = Double(line[space...].dropFirst())
-            else { return nil }
-            let series = line[..<space]
-            guard let open = series.firstIndex(of: "{") else {
-                return Sample(name: String(series), labels: [:], value: value)
-            }
-            var labels: [String: String] = [:]
-            for pair in series[series.index(after: open)..<series.index(before: series.endIndex)].split(separator: ",")
-            {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                labels[String(parts[0])] = String(parts[1].dropFirst().dropLast())
-            }
-            return Sample(name: String(series[..<open]), labels: labels, value: value)
-        }
-    }
-
     /// The label names each sample of `family` carries.
     static func labelNames(_ family: String, in scrape: String) -> Set<Set<String>> {
-        Set(samples(scrape).filter { $0.name == family }.map { Set($0.labels.keys) })
+        PrometheusText.labelNames(family, in: scrape)
     }
 
     /// The value of the one sample of `family` with exactly `labels`.
     static func value(_ family: String, _ labels: [String: String] = [:], in scrape: String) -> Double? {
-        samples(scrape).first { $0.name == family && $0.labels == labels }?.value
+        PrometheusText.value(family, labels, in: scrape)
     }
 
     static let quiet: Logger = {
@@ -270,7 +245,7 @@ import Testing
     // MARK: Cache sizes
 
     @Test func theConfigMapStoreExportsBytesAndBudgetPerConfigMapFromMemory() async throws {
-        try await withFakeKube { server, client in
+        try await withFakeKube(.init(namespaces: ["default", "rhdh"]), namespace: "rhdh") { server, client in
             let store = ConfigMapCatalogStore(client: client, namespace: "rhdh", logger: Self.quiet)
             try await store.upsert(
                 key: "granite_v1",

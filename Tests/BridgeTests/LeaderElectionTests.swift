@@ -2,6 +2,7 @@ import CatalogModel
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import RegistryAPI
 import Sandbox
 import Synchronization
@@ -13,7 +14,7 @@ import Testing
 /// `renewTime` without exactly six fractional digits, for one).
 @Suite(.serialized) struct LeaderElectionTests {
     @Test func theElectorWritesMicroTimeWithSixDigitsAndTheServerTakesIt() async throws {
-        try await withFakeKube { server, client in
+        try await withFakeKube(.init(namespaces: ["default", "rhdh"]), namespace: "rhdh") { server, client in
             let elector = LeaseElector(client: client, namespace: "rhdh", identity: "replica-a", logger: quietLogger)
             #expect(await elector.tryAcquireOrRenew(), "the strict fake accepts the Lease")
             #expect(await elector.tryAcquireOrRenew(), "and its renewal")
@@ -76,9 +77,8 @@ import Testing
     }
 
     @Test func aNormalizerThatCannotGetTheLeaseSaysSoInReadyzMetricsAndLog() async throws {
-        let capture = LogLines()
-        var logger = Logger(label: "test.lease") { _ in CapturingLogHandler(sink: capture) }
-        logger.logLevel = .debug
+        let capture = LogCapture()
+        let logger = capture.logger("test.lease", level: .debug)
         let cluster = try await TwoReplicas.start(count: 1, logger: logger)
         cluster.kube.deny(FakeKubeAccessRule(verb: "create", resource: "leases"))
         let replica = cluster.replicas[0]
@@ -111,7 +111,7 @@ import Testing
                 #expect(state["publishing"]?.stringValue == "blocked")
                 #expect(state["notPublishingReason"]?.stringValue?.hasPrefix("publishing nothing because") == true)
             }
-            let errors = capture.lines.filter { $0.level == .error }
+            let errors = capture.all.filter { $0.level == .error }
             #expect(
                 errors.contains {
                     $0.text.hasPrefix("publishing nothing because the lease") && $0.text.contains("forbidden")
@@ -138,11 +138,7 @@ import Testing
     }
 }
 
-let quietLogger: Logger = {
-    var logger = Logger(label: "test.quiet")
-    logger.logLevel = .critical
-    return logger
-}()
+let quietLogger = Logger.quiet("test.quiet")
 
 /// Normalizer replicas sharing one fake API server (each with its own token) and one registry, each
 /// with its own lease elector and a sink that records what it was asked to write.
@@ -171,23 +167,10 @@ final class TwoReplicas: Sendable {
 
     static func start(count: Int = 2, logger: Logger = quietLogger) async throws -> TwoReplicas {
         let names = ["a", "b"].prefix(count)
-        let kube = FakeKubeServer(
-            configuration: .init(
-                acceptedTokens: Set(names.map { "token-\($0)" }), namespaces: ["default", "rhdh"]),
+        let cluster = try await FakeCluster.start(
+            .init(acceptedTokens: Set(names.map { "token-\($0)" }), namespaces: ["default", "rhdh"]),
             logger: quietLogger)
-        try await kube.start()
-        let registry = FakeRegistryServer()
-        let port = try await registry.start()
-        try kube.store.seed(
-            kind: "route.openshift.io/v1/routes",
-            object: [
-                "metadata": [
-                    "name": "modelregistry-public", "namespace": "rhoai-model-registries",
-                    "labels": ["app.kubernetes.io/managed-by": "model-registry-operator"],
-                ],
-                "spec": ["host": .string("127.0.0.1:\(port)")],
-                "status": ["ingress": [["host": .string("127.0.0.1:\(port)")]]],
-            ])
+        let (kube, registry) = (cluster.kube, cluster.registry)
         let transport = try RegistryTransport(logger: quietLogger)
         var replicas: [Replica] = []
         for name in names {
@@ -250,35 +233,5 @@ final class RecordingSink: CatalogSink {
 
     func postKeySet(_ keys: Set<ImportKey>) async throws {
         state.withLock { $0.keySets += 1 }
-    }
-}
-
-/// Log lines kept for assertions.
-final class LogLines: Sendable {
-    struct Line: Sendable {
-        var level: Logger.Level
-        var text: String
-    }
-
-    private let storage = Mutex<[Line]>([])
-    var lines: [Line] { storage.withLock { $0 } }
-    func append(_ line: Line) { storage.withLock { $0.append(line) } }
-}
-
-/// A `LogHandler` that renders `message key=value …` into a ``LogLines``.
-struct CapturingLogHandler: LogHandler {
-    let sink: LogLines
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let rendered = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        sink.append(LogLines.Line(level: event.level, text: "\(event.message) \(rendered)"))
     }
 }

@@ -3,6 +3,7 @@ import CatalogModel
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import RegistryAPI
 import Sandbox
 import Synchronization
@@ -34,16 +35,7 @@ final class NormalizerHarness: Sendable {
         catalog = FakeCatalogServer()
         let catalogPort = try await catalog.start()
         for (name, port) in [("modelregistry-public", registryPort), ("model-catalog", catalogPort)] {
-            try kube.store.seed(
-                kind: "route.openshift.io/v1/routes",
-                object: [
-                    "metadata": [
-                        "name": .string(name), "namespace": "rhoai-model-registries",
-                        "labels": ["app.kubernetes.io/managed-by": "model-registry-operator"],
-                    ],
-                    "spec": ["host": .string("127.0.0.1:\(port)")],
-                    "status": ["ingress": [["host": .string("127.0.0.1:\(port)")]]],
-                ])
+            try kube.store.seedRegistryRoute(port: port, name: name)
         }
         client = try KubeClient(config: KubeConfig(server: kube.url, namespace: "rhdh"), logger: quiet)
         transport = try RegistryTransport(logger: quiet)
@@ -140,20 +132,11 @@ final class NormalizerHarness: Sendable {
     }
 }
 
-/// Polls `condition` until it holds or the deadline passes (then throws).
+/// Polls `condition` every 10 ms until it holds or the deadline passes (then throws ``DeadlinePassed``).
 func eventually(
     _ what: String, timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool
 ) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while clock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    struct Timeout: Error, CustomStringConvertible {
-        var description: String
-    }
-    throw Timeout(description: "timed out waiting until \(what)")
+    try await Poll.until(what, timeout: timeout, condition)
 }
 
 /// A storage sink that refuses every call while `refusing` is set, and counts the upserts it

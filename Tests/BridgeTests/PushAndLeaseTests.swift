@@ -3,6 +3,7 @@ import CatalogModel
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import Sandbox
 import Testing
 
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func onlyOneElectorHoldsTheLeaseUntilItStopsRenewing() async throws {
-        try await withFakeKube { _, client in
+        try await withFakeKube(.init(namespaces: ["default", "rhdh"]), namespace: "rhdh") { _, client in
             let first = LeaseElector(
                 client: client, namespace: "rhdh", identity: "replica-a", leaseDuration: .seconds(1),
                 logger: Logger(label: "a"))

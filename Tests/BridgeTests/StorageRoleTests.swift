@@ -3,6 +3,7 @@ import Bridge
 import CatalogModel
 import Foundation
 import Logging
+import ModelbridgeTesting
 import Testing
 
 /// A location sink that fails on demand, to prove storage reports and survives location errors.
@@ -148,7 +149,7 @@ func withStorage<T>(
     @Test func stateListsTheConfigMapsWithTheFiguresMetricsExport() async throws {
         var quiet = Logger(label: "test.storage")
         quiet.logLevel = .critical
-        try await withFakeKube { _, kube in
+        try await withFakeKube(.init(namespaces: ["default", "rhdh"]), namespace: "rhdh") { _, kube in
             // A small budget, so that six incompressible documents spread over several ConfigMaps.
             let store = ConfigMapCatalogStore(client: kube, namespace: "rhdh", shardBudget: 4 * 1024, logger: quiet)
             var generator = SystemRandomNumberGenerator()

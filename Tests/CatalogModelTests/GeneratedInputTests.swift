@@ -1,19 +1,7 @@
+import ModelbridgeTesting
 import Testing
 
 @testable import CatalogModel
-
-/// A small seeded generator (SplitMix64) so every run sees the same "random" names.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
 
 enum NameFactory {
     static let alphabet: [String] =
@@ -37,7 +25,7 @@ enum NameFactory {
 
 @Suite struct GeneratedInputTests {
     @Test func tenThousandRandomRegistryIdentitiesNeverCollideAndAlwaysGiveValidNamesAndTags() throws {
-        var generator = SeededGenerator(state: 20_261_125)
+        var generator = SeededGenerator(seed: 20_261_125)
         let registries = ["ns:registry-a", "ns:registry-b", "other:registry-a"]
         let normalizer = RegistryNormalizer(settings: NormalizerSettings())
         var keys: [String: String] = [:]
@@ -81,7 +69,7 @@ enum NameFactory {
     }
 
     @Test func tenThousandRandomKServeServicesNeverCollideAndAlwaysGiveValidNamesAndTags() throws {
-        var generator = SeededGenerator(state: 42)
+        var generator = SeededGenerator(seed: 42)
         let normalizer = KServeNormalizer(settings: NormalizerSettings())
         var keys: Set<String> = []
         var identities: Set<String> = []

@@ -1,4 +1,5 @@
 import Foundation
+import ModelbridgeTesting
 import Sandbox
 import Testing
 
@@ -21,10 +22,10 @@ struct ConformanceTests {
                     "http://127.0.0.1:\(ports.storage)", "--normalizer-url", "http://127.0.0.1:\(ports.normalizer)",
                 ],
                 environment: ConformanceEnvironment.scrubbedEnvironment(installation.connectorEnvironment))
-            let report = "\(result.output)\n\(result.errors)\n\(installation.report)"
+            let report = "\(result.stdout)\n\(result.stderr)\n\(installation.report)"
             #expect(result.status == 0, "\(report)")
-            #expect(result.output.contains("\n0 FAIL, "), "\(report)")
-            #expect(result.output.contains("rbac patch configmaps in \(installation.namespace)"), "\(report)")
+            #expect(result.stdout.contains("\n0 FAIL, "), "\(report)")
+            #expect(result.stdout.contains("rbac patch configmaps in \(installation.namespace)"), "\(report)")
             for process in installation.processes {
                 #expect(Self.refusals(in: process.log).isEmpty, "\(process.logTail)")
             }

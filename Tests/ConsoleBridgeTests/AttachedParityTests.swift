@@ -6,6 +6,7 @@ import ConsoleCore
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import NIOHTTP1
 import RegistryAPI
 import Sandbox
@@ -98,38 +99,14 @@ import Testing
 
     /// Without `get` on `pods/proxy`, attaching stops before the console starts and says which permission is missing.
     @Test func attachingByPodWithoutPodsProxyNamesTheMissingPermission() async throws {
-        var quiet = Logger(label: "test.parity")
-        quiet.logLevel = .critical
+        let quiet = Logger.quiet("test.parity")
         let server = FakeKubeServer(configuration: .init(namespaces: ["rhdh"], rbac: true), logger: quiet)
         try await server.start()
         let kubelet = FakeKubeletController(store: server.store)
         let running = Task { await kubelet.run() }
         do {
-            try server.store.seed(
-                kind: "v1/serviceaccounts", object: ["metadata": ["name": "operator", "namespace": "rhdh"]])
             // May read pods, not proxy to them.
-            try server.store.seed(
-                kind: "rbac.authorization.k8s.io/v1/roles",
-                object: [
-                    "metadata": ["name": "pods-reader", "namespace": "rhdh"],
-                    "rules": [["apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]]],
-                ])
-            try server.store.seed(
-                kind: "rbac.authorization.k8s.io/v1/rolebindings",
-                object: [
-                    "metadata": ["name": "operator-reads-pods", "namespace": "rhdh"],
-                    "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pods-reader"],
-                    "subjects": [["kind": "ServiceAccount", "name": "operator", "namespace": "rhdh"]],
-                ])
-            try server.store.seed(
-                kind: "v1/pods",
-                object: [
-                    "metadata": [
-                        "name": "backstage-developer-hub-x", "namespace": "rhdh",
-                        "labels": ["rhdh.redhat.com/app": "backstage-developer-hub"],
-                    ],
-                    "spec": ["containers": [["name": "location", "image": "modelbridge"]]],
-                ])
+            try server.store.seedOperatorWhoMayReadPodsButNotProxy()
             let token = try server.issueToken(serviceAccount: "operator", namespace: "rhdh")
             let kube = try KubeClient(
                 config: KubeConfig(server: server.url, namespace: "rhdh", credentials: .token(token)), logger: quiet)
@@ -417,16 +394,9 @@ struct EngineRig: Sendable {
     }
 }
 
-/// Polls `condition` until it holds, or throws when `timeout` passes.
+/// Polls `condition` every 10 ms until it holds, or throws ``DeadlinePassed`` when `timeout` passes.
 func poll(
     until what: String, timeout: Duration = .seconds(15), _ condition: @Sendable () async throws -> Bool
 ) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while clock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    struct DeadlinePassed: Error, CustomStringConvertible { var description: String }
-    throw DeadlinePassed(description: "timed out waiting until \(what)")
+    try await Poll.until(what, timeout: timeout, condition)
 }

@@ -2,6 +2,7 @@ import CatalogModel
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import RegistryAPI
 import Sandbox
 import Testing
@@ -94,26 +95,11 @@ import Testing
     // MARK: The header's sparklines
 
     /// The value of the unlabelled sample of `family`.
-    static func value(_ family: String, in scrape: String) -> Double? {
-        scrape.split(separator: "\n").first { $0.hasPrefix(family + " ") }.flatMap { $0.split(separator: " ").last }
-            .flatMap { Double($0) }
-    }
+    static func value(_ family: String, in scrape: String) -> Double? { PrometheusText.value(family, in: scrape) }
 
     @Test func theHeadersLatestPublishedFigureIsTheDocumentsGauge() async throws {
-        let kube = FakeKubeServer(configuration: .init(namespaces: ["rhdh"]), logger: Self.quiet)
-        try await kube.start()
-        let registry = FakeRegistryServer()
-        let port = try await registry.start()
-        try kube.store.seed(
-            kind: "route.openshift.io/v1/routes",
-            object: [
-                "metadata": [
-                    "name": "modelregistry-public", "namespace": "rhoai-model-registries",
-                    "labels": ["app.kubernetes.io/managed-by": "model-registry-operator"],
-                ],
-                "spec": ["host": .string("127.0.0.1:\(port)")],
-                "status": ["ingress": [["host": .string("127.0.0.1:\(port)")]]],
-            ])
+        let cluster = try await FakeCluster.start(.init(namespaces: ["rhdh"]), logger: Self.quiet)
+        let (kube, registry) = (cluster.kube, cluster.registry)
         let client = try KubeClient(config: KubeConfig(server: kube.url, namespace: "rhdh"), logger: Self.quiet)
         let transport = try RegistryTransport(logger: Self.quiet)
         do {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import ModelbridgeTesting
 import Sandbox
 import Synchronization
 import Testing
@@ -116,7 +117,7 @@ import Testing
 
     @Test(arguments: [RuleRemoval.listRoutes, .configMaps])
     func doctorExitsOneNamingThePermissionARemovedRuleGranted(_ removal: RuleRemoval) async throws {
-        let folder = try ScratchFolder()
+        let folder = try TemporaryDirectory(prefix: "deploy-tests-")
         let source = DeployPaths.deploy.appendingPathComponent("rbac")
         for file in try FileManager.default.contentsOfDirectory(atPath: source.path) where file.hasSuffix(".yaml") {
             var text = try String(contentsOf: source.appendingPathComponent(file), encoding: .utf8)
@@ -202,7 +203,7 @@ extension DoctorCommandTests {
         """
 
     @Test func doctorAsAnOperatorNamesTheConsoleRoleUntilItIsBound() async throws {
-        let folder = try ScratchFolder()
+        let folder = try TemporaryDirectory(prefix: "deploy-tests-")
         let source = DeployPaths.deploy.appendingPathComponent("rbac")
         for file in try FileManager.default.contentsOfDirectory(atPath: source.path) where file.hasSuffix(".yaml") {
             try folder.write(file, try String(contentsOf: source.appendingPathComponent(file), encoding: .utf8))
@@ -271,13 +272,13 @@ struct DoctorTable {
 /// `modelbridge sandbox` started as its own process, with its state directory.
 struct SandboxProcess: ~Copyable {
     let process: BinaryProcess
-    let stateDirectory: ScratchFolder
+    let stateDirectory: TemporaryDirectory
 
     /// Starts the sandbox with RBAC from `rbac` and returns once it printed `sandbox ready`.
     static func start(rbac: String, locationURL: String? = nil, storageURL: String? = nil) async throws
         -> SandboxProcess
     {
-        let state = try ScratchFolder()
+        let state = try TemporaryDirectory(prefix: "deploy-tests-")
         var arguments = [
             "sandbox", "--rbac", rbac, "--state-dir", state.path, "--ready-delay", "0s", "--skip-techdocs",
             "--backstage-interval", "1h", "--log-level", "warning",

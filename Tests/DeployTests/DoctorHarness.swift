@@ -3,6 +3,7 @@ import Doctor
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import RegistryAPI
 import Sandbox
 
@@ -31,14 +32,13 @@ final class DoctorHarness: Sendable {
     init() async throws {
         let quiet = Self.quiet()
         // The API over TLS with a token, as in the pod, so that the doctor's TLS check has nothing to warn about.
-        let folder = try ScratchFolder()
-        let certificate = try await SelfSignedCertificate(in: folder)
+        let pki = try TestPKI()
         kube = FakeKubeServer(
             configuration: .init(
                 acceptedTokens: ["connector-token"],
                 tls: .init(
-                    certificateChainPEM: Array(certificate.certificatePEM.utf8),
-                    privateKeyPEM: Array(certificate.keyPEM.utf8)),
+                    certificateChainPEM: Array(pki.serverCertificatePEM.utf8),
+                    privateKeyPEM: Array(pki.serverKeyPEM.utf8)),
                 namespaces: ["default", Self.namespace, "rhoai-model-registries"]),
             logger: quiet)
         try await kube.start()
@@ -47,16 +47,7 @@ final class DoctorHarness: Sendable {
         catalog = FakeCatalogServer()
         let catalogPort = try await catalog.start()
         for (name, port) in [("modelregistry-public-https", registryPort), ("model-catalog-https", catalogPort)] {
-            try kube.store.seed(
-                kind: "route.openshift.io/v1/routes",
-                object: [
-                    "metadata": [
-                        "name": .string(name), "namespace": "rhoai-model-registries",
-                        "labels": ["app.kubernetes.io/managed-by": "model-registry-operator"],
-                    ],
-                    "spec": ["host": .string("127.0.0.1:\(port)")],
-                    "status": ["ingress": [["host": .string("127.0.0.1:\(port)")]]],
-                ])
+            try kube.store.seedRegistryRoute(port: port, name: name)
         }
         try kube.store.seed(
             kind: "v1/configmaps",
@@ -67,7 +58,7 @@ final class DoctorHarness: Sendable {
         client = try KubeClient(
             config: KubeConfig(
                 server: kube.url, namespace: Self.namespace, credentials: .token("connector-token"),
-                tls: KubeTLSSettings(trustRootsPEM: Array(certificate.certificatePEM.utf8))),
+                tls: KubeTLSSettings(trustRootsPEM: Array(pki.caPEM.utf8))),
             logger: quiet)
         transport = try RegistryTransport(logger: quiet)
 

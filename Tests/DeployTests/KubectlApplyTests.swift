@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import ModelbridgeTesting
 import Sandbox
 import Testing
 
@@ -90,28 +91,6 @@ func installationCommandsRunByCI() throws -> [String] {
     return commands
 }
 
-/// A self-signed server certificate for 127.0.0.1 made with the openssl command line (kubectl only sends a bearer
-/// token over TLS).
-struct SelfSignedCertificate {
-    let certificatePEM: String
-    let keyPEM: String
-
-    init(in folder: borrowing ScratchFolder) async throws {
-        let openssl = try #require(
-            DeployPaths.executable("openssl"), "openssl is needed to serve the fake API over TLS")
-        let result = try await runCommand(
-            openssl,
-            [
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                "-subj", "/CN=fake-kube", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", "\(folder.path)/key.pem", "-out", "\(folder.path)/cert.pem",
-            ])
-        #expect(result.status == 0, "openssl: \(result.stderr)")
-        certificatePEM = try String(contentsOfFile: "\(folder.path)/cert.pem", encoding: .utf8)
-        keyPEM = try String(contentsOfFile: "\(folder.path)/key.pem", encoding: .utf8)
-    }
-}
-
 @Suite(.enabled(if: DeployPaths.executable("kubectl") != nil || DeployPaths.isCI))
 struct KubectlApplyTests {
     @Test func theInstallationGuidesKubectlCommandsCreateEveryClusterSideObject() async throws {
@@ -119,39 +98,24 @@ struct KubectlApplyTests {
         let commands = try installationCommandsRunByCI()
         #expect(commands.contains("kubectl apply -k deploy/"), "installation.md must show kubectl apply -k deploy/")
 
-        let folder = try ScratchFolder()
-        let certificate = try await SelfSignedCertificate(in: folder)
+        let folder = try TemporaryDirectory(prefix: "deploy-tests-")
+        let pki = try TestPKI()
         let server = FakeKubeServer(
             configuration: FakeKubeServerConfiguration(
                 acceptedTokens: ["deploy-token"],
                 tls: .init(
-                    certificateChainPEM: Array(certificate.certificatePEM.utf8),
-                    privateKeyPEM: Array(certificate.keyPEM.utf8)),
+                    certificateChainPEM: Array(pki.serverCertificatePEM.utf8),
+                    privateKeyPEM: Array(pki.serverKeyPEM.utf8)),
                 namespaces: ["default", "ai-rhdh", "rhoai-model-registries"]))
         try await server.start()
         let client = try KubeClient(
             config: KubeConfig(
                 server: server.url, namespace: "ai-rhdh", credentials: .token("deploy-token"),
-                tls: KubeTLSSettings(trustRootsPEM: Array(certificate.certificatePEM.utf8))))
+                tls: KubeTLSSettings(trustRootsPEM: Array(pki.caPEM.utf8))))
         do {
-            let kubeconfig = try folder.write(
-                "kubeconfig",
-                """
-                apiVersion: v1
-                kind: Config
-                current-context: fake
-                clusters:
-                - name: fake
-                  cluster:
-                    server: "\(server.url)"
-                    certificate-authority-data: \(Data(certificate.certificatePEM.utf8).base64EncodedString())
-                contexts:
-                - name: fake
-                  context: {cluster: fake, user: admin, namespace: default}
-                users:
-                - name: admin
-                  user: {token: deploy-token}
-                """)
+            let kubeconfig = try Kubeconfig.write(
+                to: folder.path + "/kubeconfig", server: server.url, token: "deploy-token", namespace: "default",
+                cluster: "fake", user: "admin", certificateAuthorityPEM: pki.caPEM)
             var environment = ProcessInfo.processInfo.environment
             environment["KUBECONFIG"] = kubeconfig
             // kubectl caches discovery under $HOME/.kube/cache per host:port; keep it inside this test.

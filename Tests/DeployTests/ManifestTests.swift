@@ -1,4 +1,5 @@
 import Foundation
+import ModelbridgeTesting
 import Testing
 import Yams
 
@@ -247,7 +248,7 @@ struct ManifestRBAC {
         let validator = try #require(
             DeployPaths.venvTool("kubernetes-validate"),
             "kubernetes-validate is missing and CI is set: add kubernetes-validate to the venv")
-        let folder = try ScratchFolder()
+        let folder = try TemporaryDirectory(prefix: "deploy-tests-")
         var files = try DeployPaths.yamlFiles().filter { $0.hasPrefix("rbac/") }.map {
             DeployPaths.deploy.appendingPathComponent($0).path
         }

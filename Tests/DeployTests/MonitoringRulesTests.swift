@@ -1,4 +1,5 @@
 import Foundation
+import ModelbridgeTesting
 import Testing
 import Yams
 
@@ -25,7 +26,7 @@ import Yams
         // promtool reads plain rule groups: the PrometheusRule's spec, written beside a copy of the tests.
         let rule = try Manifest.single("monitoring/prometheusrule.yaml")
         let spec = try #require(rule["spec"] as? [String: Any])
-        let folder = try ScratchFolder()
+        let folder = try TemporaryDirectory(prefix: "deploy-tests-")
         try folder.write("rules.yaml", try Yams.dump(object: spec))
         let tests = try folder.write("tests.yaml", try DeployPaths.read("monitoring/prometheusrule-tests.yaml"))
 

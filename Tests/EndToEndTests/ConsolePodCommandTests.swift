@@ -1,6 +1,7 @@
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import Sandbox
 import Testing
 
@@ -8,8 +9,7 @@ import Testing
 /// missing permission, and its flags are checked. (What it shows once attached is `AttachedParityTests`.)
 @Suite(.serialized) struct ConsolePodCommandTests {
     @Test func withoutPodsProxyTheConsoleNamesTheMissingPermissionAndExitsNonZero() async throws {
-        var quiet = Logger(label: "test.console.pod")
-        quiet.logLevel = .critical
+        let quiet = Logger.quiet("test.console.pod")
         let server = FakeKubeServer(configuration: .init(namespaces: ["rhdh"], rbac: true), logger: quiet)
         try await server.start()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mb-pod-\(UUID())")
@@ -17,30 +17,7 @@ import Testing
         let kubelet = FakeKubeletController(store: server.store)
         let running = Task { await kubelet.run() }
         do {
-            try server.store.seed(
-                kind: "v1/serviceaccounts", object: ["metadata": ["name": "operator", "namespace": "rhdh"]])
-            try server.store.seed(
-                kind: "rbac.authorization.k8s.io/v1/roles",
-                object: [
-                    "metadata": ["name": "pods-reader", "namespace": "rhdh"],
-                    "rules": [["apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]]],
-                ])
-            try server.store.seed(
-                kind: "rbac.authorization.k8s.io/v1/rolebindings",
-                object: [
-                    "metadata": ["name": "operator-reads-pods", "namespace": "rhdh"],
-                    "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pods-reader"],
-                    "subjects": [["kind": "ServiceAccount", "name": "operator", "namespace": "rhdh"]],
-                ])
-            try server.store.seed(
-                kind: "v1/pods",
-                object: [
-                    "metadata": [
-                        "name": "backstage-developer-hub-x", "namespace": "rhdh",
-                        "labels": ["rhdh.redhat.com/app": "backstage-developer-hub"],
-                    ],
-                    "spec": ["containers": [["name": "location", "image": "modelbridge"]]],
-                ])
+            try server.store.seedOperatorWhoMayReadPodsButNotProxy()
             let token = try server.issueToken(serviceAccount: "operator", namespace: "rhdh")
             let kube = try KubeClient(
                 config: KubeConfig(server: server.url, namespace: "rhdh", credentials: .token(token)), logger: quiet)
@@ -51,25 +28,9 @@ import Testing
             }
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let kubeconfig = directory.appendingPathComponent("kubeconfig").path
-            try """
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: sandbox
-              cluster:
-                server: \(server.url)
-            users:
-            - name: operator
-              user:
-                token: \(token)
-            contexts:
-            - name: operator
-              context:
-                cluster: sandbox
-                user: operator
-                namespace: rhdh
-            current-context: operator
-            """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+            try Kubeconfig.write(
+                to: kubeconfig, server: server.url, token: token, namespace: "rhdh", user: "operator",
+                context: "operator")
 
             for arguments in [
                 ["console", "--pod", "backstage-developer-hub-x", "-n", "rhdh"],

@@ -3,6 +3,7 @@ import CatalogModel
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import NIOCore
 import RegistryAPI
 import Sandbox
@@ -15,8 +16,8 @@ import Testing
     func killingStorageDuringAResyncLosesNothing(seed: Int) async throws {
         var quiet = Logger(label: "e2e")
         quiet.logLevel = .critical
-        let cluster = try await FakeCluster.start()
-        let (kube, registry, kubeconfig) = (cluster.kube, cluster.registry, cluster.kubeconfig)
+        let cluster = try await FakeCluster.start(logger: quiet)
+        let (kube, registry, kubeconfig) = (cluster.kube, cluster.registry, try cluster.writeKubeconfig())
         for index in 0..<300 {
             let model = try registry.store.createRegisteredModel(RegistryAPI.RegisteredModel(name: "model-\(index)"))
             _ = try registry.store.createModelVersion(RegistryAPI.ModelVersion(name: "v1", registeredModelId: model.id))
@@ -53,7 +54,7 @@ import Testing
                 environment: common.merging(
                     ["STORAGE_URL": "http://127.0.0.1:\(storagePort)", "PROBE_INTERVAL": "1s"], uniquingKeysWith: { $1 }
                 ))
-            var generator = SplitMix(seed: UInt64(seed))
+            var generator = SeededGenerator(seed: UInt64(seed))
             try await eventually("the resync has started") { try await listCount() > 0 }
             try await Task.sleep(for: .milliseconds(Int(generator.next() % 300)))
             let servedAtKill = try await listCount()
@@ -80,44 +81,4 @@ import Testing
         try await http.shutdown()
         await cluster.stop()
     }
-}
-
-/// A tiny seeded generator for reproducible kill instants.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
-/// Writes a kubeconfig for a fake API server and returns its path.
-func writeKubeconfig(server: String) throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelbridge-e2e-\(UUID())")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let path = directory.appendingPathComponent("kubeconfig")
-    try """
-    apiVersion: v1
-    kind: Config
-    clusters:
-    - name: sandbox
-      cluster:
-        server: \(server)
-    contexts:
-    - name: sandbox
-      context:
-        cluster: sandbox
-        user: sandbox
-        namespace: rhdh
-    current-context: sandbox
-    users:
-    - name: sandbox
-      user:
-        token: sandbox-token
-    """.write(to: path, atomically: true, encoding: .utf8)
-    return path.path
 }

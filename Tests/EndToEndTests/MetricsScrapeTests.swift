@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import ModelbridgeTesting
 import NIOCore
 import Sandbox
 import Testing
@@ -9,39 +10,6 @@ import Yams
 /// `/metrics` on every role, scraped from the built binary against the sandbox: `modelbridge all`
 /// (one registry, on its admin port) and the location and storage-rest sidecars (each its own).
 @Suite(.serialized) struct MetricsScrapeTests {
-    /// One sample of the text exposition format: its family name and labels.
-    struct Sample: Hashable, CustomStringConvertible {
-        var name: String
-        var labels: [String: String]
-        var value: Double
-
-        var description: String {
-            name + "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",")
-                + "} \(value)"
-        }
-    }
-
-    /// The samples of a scrape; label values here never hold `,` or `"`, which keeps the parser small.
-    static func samples(_ text: String) -> [Sample] {
-        text.split(separator: "\n").compactMap { line -> Sample? in
-            guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "),
-                let value = Double(line[space...].dropFirst())
-            else { return nil }
-            let series = line[..<space]
-            guard let open = series.firstIndex(of: "{") else {
-                return Sample(name: String(series), labels: [:], value: value)
-            }
-            var labels: [String: String] = [:]
-            for pair in series[series.index(after: open)..<series.index(before: series.endIndex)].split(separator: ",")
-            {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2 else { continue }
-                labels[String(parts[0])] = String(parts[1].dropFirst().dropLast())
-            }
-            return Sample(name: String(series[..<open]), labels: labels, value: value)
-        }
-    }
-
     /// The metric names the alert rules and the dashboard in deploy/monitoring query.
     static func monitoredNames() throws -> Set<String> {
         let monitoring = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -138,7 +106,7 @@ import Yams
             #expect(try await Self.get("http://\(storage)/metrics").status == 404)
             let scrape = try await Self.get("http://\(admin)/metrics")
             #expect(scrape.status == 200)
-            let samples = Self.samples(scrape.body)
+            let samples = PrometheusText.samples(scrape.body)
             func has(_ name: String, _ labels: [String: String] = [:]) -> Bool {
                 samples.contains { sample in
                     sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value }
@@ -214,14 +182,14 @@ import Yams
             for (role, address) in [("location", sidecarLocation), ("storage-rest", sidecarStorage)] {
                 let own = try await Self.get("http://\(address)/metrics")
                 #expect(own.status == 200, "\(role) answers /metrics")
-                let ownSamples = Self.samples(own.body)
+                let ownSamples = PrometheusText.samples(own.body)
                 let roles = Set(ownSamples.compactMap { $0.labels["role"] })
                 #expect(roles == [role], "\(role)'s registry counts \(role) only: \(roles)")
                 #expect(ownSamples.contains { $0.name == "process_resident_memory_bytes" && $0.value > 0 })
                 #expect(!ownSamples.contains { $0.name.hasPrefix("controller_runtime_") })
             }
             // storage-rest's own Kubernetes client and ConfigMap store; location has neither.
-            let storageSamples = Self.samples(try await Self.get("http://\(sidecarStorage)/metrics").body)
+            let storageSamples = PrometheusText.samples(try await Self.get("http://\(sidecarStorage)/metrics").body)
             #expect(
                 storageSamples.contains {
                     $0.name == "rest_client_requests_total" && $0.labels["method"] == "GET"
@@ -230,7 +198,7 @@ import Yams
             #expect(storageSamples.contains { $0.name == "modelbridge_cache_bytes" && $0.value > 0 })
             #expect(storageSamples.contains { $0.name == "modelbridge_cache_budget_bytes" && $0.value == 900 * 1024 })
             #expect(!storageSamples.contains { $0.name.hasPrefix("workqueue_") })
-            let sidecarSamples = Self.samples(try await Self.get("http://\(sidecarLocation)/metrics").body)
+            let sidecarSamples = PrometheusText.samples(try await Self.get("http://\(sidecarLocation)/metrics").body)
             #expect(
                 !sidecarSamples.contains {
                     $0.name.hasPrefix("rest_client_") || $0.name.hasPrefix("modelbridge_cache_")

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import ModelbridgeTesting
 import Testing
 import Yams
 
@@ -67,7 +68,7 @@ struct PodProbeTests {
         // Nothing listens on `dead`: storage-rest for location and the normalizer, and the Kubernetes API that holds
         // the ConfigMap cache for storage-rest and `all`.
         let dead = try freePort()
-        let kubeconfig = try writeKubeconfig(server: "http://127.0.0.1:\(dead)")
+        let kubeconfig = try Kubeconfig.writeTemporary(server: "http://127.0.0.1:\(dead)")
         let http = HTTPClient.shared
 
         for role in ["location", "storage-rest", "rhoai-normalizer", "all"] {

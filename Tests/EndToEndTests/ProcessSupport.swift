@@ -1,4 +1,5 @@
 import Foundation
+import ModelbridgeTesting
 import Sandbox
 import Synchronization
 
@@ -63,19 +64,11 @@ final class RoleProcess: Sendable {
 /// A free loopback port (see `LoopbackPort`).
 func freePort() throws -> Int { try LoopbackPort.free() }
 
-/// Polls until `condition` holds or the deadline passes; returns how long it took.
+/// Polls every 25 ms until `condition` holds (a thrown error means "not yet") or the deadline passes; returns how
+/// long it took.
 @discardableResult
 func eventually(
     _ what: String, timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool
 ) async throws -> Duration {
-    let clock = ContinuousClock()
-    let start = clock.now
-    while clock.now - start < timeout {
-        if (try? await condition()) == true { return clock.now - start }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-    struct Timeout: Error, CustomStringConvertible {
-        var description: String
-    }
-    throw Timeout(description: "timed out after \(timeout) waiting until \(what)")
+    try await Poll.until(what, timeout: timeout, every: .milliseconds(25), retryingErrors: true, condition)
 }

@@ -3,6 +3,7 @@ import CatalogModel
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import NIOCore
 import RegistryAPI
 import Sandbox
@@ -14,8 +15,8 @@ import Testing
     @Test func aNewlyRegisteredModelIsServedByLocationWithinOneProbeInterval() async throws {
         var quiet = Logger(label: "e2e")
         quiet.logLevel = .critical
-        let cluster = try await FakeCluster.start()
-        let (kube, registry, kubeconfig) = (cluster.kube, cluster.registry, cluster.kubeconfig)
+        let cluster = try await FakeCluster.start(logger: quiet)
+        let (kube, registry, kubeconfig) = (cluster.kube, cluster.registry, try cluster.writeKubeconfig())
 
         let locationPort = try freePort()
         let storagePort = try freePort()

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Bridge
 import CatalogModel
 import Foundation
+import ModelbridgeTesting
 import NIOHTTP1
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import RegistryAPI
 import Sandbox
 import Testing

@@ -3,6 +3,7 @@ import CatalogModel
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import RegistryAPI
 import Sandbox
 import Testing

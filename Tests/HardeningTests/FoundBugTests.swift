@@ -1,6 +1,7 @@
 import Bridge
 import CatalogModel
 import Foundation
+import ModelbridgeTesting
 import RegistryAPI
 import Testing
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CatalogModel
 import Foundation
+import ModelbridgeTesting
 import RegistryAPI
 import Synchronization
 import Testing

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import NIOCore
 import NIOHTTP1
 import RegistryAPI
@@ -128,9 +129,16 @@ import Testing
 
     // MARK: TLS towards registries
 
+    /// A CA minted for one drill and a server certificate it signed for 127.0.0.1 / localhost.
+    static func drillPKI() throws -> TestPKI {
+        try TestPKI(
+            caCommonName: "modelbridge drill CA", serverCommonName: "registry.drill", backdated: 600, caMaxPathLength: 0
+        )
+    }
+
     /// A fake API server over TLS whose `registered_models` list answers like a registry page.
-    func withTLSRegistry(_ body: (String, DrillPKI) async throws -> Void) async throws {
-        let pki = try DrillPKI()
+    func withTLSRegistry(_ body: (String, TestPKI) async throws -> Void) async throws {
+        let pki = try Self.drillPKI()
         var kinds = FakeKubeResourceKind.standardKinds
         kinds.append(
             FakeKubeResourceKind(
@@ -185,7 +193,7 @@ import Testing
                 print("TLS drill: default settings refused the self-signed registry: \(error)")
             }
             do {
-                _ = try await registeredModels(baseURL: baseURL, tls: .customCA(pem: try DrillPKI().caPEM))
+                _ = try await registeredModels(baseURL: baseURL, tls: .customCA(pem: try Self.drillPKI().caPEM))
                 Issue.record("another CA was accepted")
             } catch let error as RegistryError {
                 #expect(error.status == nil, "\(error)")

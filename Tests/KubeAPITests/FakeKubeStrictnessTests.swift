@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import KubeAPI
+import ModelbridgeTesting
 import NIOCore
 import NIOHTTP1
 import Sandbox

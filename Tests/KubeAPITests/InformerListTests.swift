@@ -1,6 +1,7 @@
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import Sandbox
 import Synchronization
 import Testing
@@ -31,8 +32,9 @@ import Testing
             for name in ["alpha", "broken", "gamma"] {
                 _ = try server.store.seed(kind: Self.kind, object: Self.service(name, damaged: name == "broken"))
             }
-            let lines = CapturedLines()
-            let informer = Informer<InferenceService>(client: client, options: options(), logger: lines.logger())
+            let lines = LogCapture()
+            let informer = Informer<InferenceService>(
+                client: client, options: options(), logger: lines.logger("informer-tests", level: .warning))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await informer.run() }
                 _ = try await awaitEvent(from: informer.events, "first sync") {
@@ -40,8 +42,8 @@ import Testing
                 }
                 #expect(informer.hasSynced)
                 #expect(informer.objects().map(\.metadata.name) == ["alpha", "gamma"])
-                let skipped = lines.warnings.filter { $0.contains("skipping a InferenceService") }
-                #expect(skipped.count == 1, "\(lines.warnings)")
+                let skipped = lines.all.map(\.text).filter { $0.contains("skipping a InferenceService") }
+                #expect(skipped.count == 1, "\(lines.all.map(\.text))")
                 #expect(skipped.first?.contains("default/broken") == true, "\(skipped)")
                 group.cancelAll()
             }
@@ -52,7 +54,7 @@ import Testing
         try await withFakeKube { server, client in
             for name in ["steady", "victim"] { _ = try server.store.seed(kind: Self.kind, object: Self.service(name)) }
             let informer = Informer<InferenceService>(
-                client: client, options: options(), logger: CapturedLines().logger())
+                client: client, options: options(), logger: LogCapture().logger("informer-tests", level: .warning))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await informer.run() }
                 _ = try await awaitEvent(from: informer.events, "first sync") {
@@ -93,23 +95,25 @@ import Testing
     @Test func aWatchTheServerCutsEarlyIsLoggedAtInfoAndResumed() async throws {
         try await withFakeKube { server, client in
             _ = try server.store.seed(kind: Self.kind, object: Self.service("alpha"))
-            let lines = CapturedLines()
+            let lines = LogCapture()
             let informer = Informer<InferenceService>(
-                client: client, options: options(), logger: lines.logger(level: .info))
+                client: client, options: options(), logger: lines.logger("informer-tests", level: .info))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await informer.run() }
                 _ = try await awaitEvent(from: informer.events, "first sync") {
                     if case .synced = $0 { return true } else { return false }
                 }
                 try await eventually("the informer's watch is open") { server.store.openWatchCount == 1 }
-                #expect(!lines.warnings.contains { $0.contains("closed by the server early") }, "\(lines.warnings)")
+                #expect(
+                    !lines.all.map(\.text).contains { $0.contains("closed by the server early") },
+                    "\(lines.all.map(\.text))")
 
                 server.store.dropAllWatches()
                 try await eventually("the informer watches again") {
                     informer.statistics.watches >= 2 && server.store.openWatchCount == 1
                 }
-                let cut = lines.warnings.filter { $0.contains("closed by the server early") }
-                #expect(cut.count == 1, "\(lines.warnings)")
+                let cut = lines.all.map(\.text).filter { $0.contains("closed by the server early") }
+                #expect(cut.count == 1, "\(lines.all.map(\.text))")
                 #expect(cut.first?.contains("requestedSeconds=30") == true, "\(cut)")
 
                 _ = try server.store.seed(kind: Self.kind, object: Self.service("beta"))
@@ -118,37 +122,6 @@ import Testing
                 }
                 group.cancelAll()
             }
-        }
-    }
-}
-
-/// Warning lines a logger emitted, rendered as `message key=value …`.
-final class CapturedLines: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    /// Every line captured (only warnings and above, unless the logger was made with a lower level).
-    var warnings: [String] { lines.withLock { $0 } }
-
-    func logger(level: Logger.Level = .warning) -> Logger {
-        var logger = Logger(label: "informer-tests") { _ in Handler(lines: self) }
-        logger.logLevel = level
-        return logger
-    }
-
-    struct Handler: LogHandler {
-        let lines: CapturedLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            let rendered = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            lines.lines.withLock { $0.append("\(event.message) \(rendered)") }
         }
     }
 }

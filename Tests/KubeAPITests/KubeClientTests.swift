@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import ModelbridgeTesting
 import Sandbox
 import Synchronization
 import Testing

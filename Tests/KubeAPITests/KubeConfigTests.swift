@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import ModelbridgeTesting
 import Testing
 
 @Suite struct KubeConfigTests {

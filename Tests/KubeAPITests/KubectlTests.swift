@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import ModelbridgeTesting
 import Sandbox
 import Synchronization
 import Testing
@@ -105,24 +106,9 @@ struct KubectlTests {
                 acceptedTokens: ["kubectl-token"], bookmarkInterval: .milliseconds(200), tls: tls),
             credentials: .token("kubectl-token"), tls: KubeTLSSettings(trustRootsPEM: Array(pki.caPEM.utf8))
         ) { server, client in
-            let kubeconfig = try folder.write(
-                "kubeconfig",
-                """
-                apiVersion: v1
-                kind: Config
-                current-context: fake
-                clusters:
-                - name: fake
-                  cluster:
-                    server: "\(server.url)"
-                    certificate-authority-data: \(Data(pki.caPEM.utf8).base64EncodedString())
-                contexts:
-                - name: fake
-                  context: {cluster: fake, user: tester, namespace: default}
-                users:
-                - name: tester
-                  user: {token: kubectl-token}
-                """)
+            let kubeconfig = try Kubeconfig.write(
+                to: folder.path + "/kubeconfig", server: server.url, token: "kubectl-token", namespace: "default",
+                cluster: "fake", user: "tester", certificateAuthorityPEM: pki.caPEM)
             try await body(Harness(server: server, client: client, folder: folder.path, kubeconfig: kubeconfig))
         }
     }

@@ -1,50 +1,8 @@
-import Crypto
 import Foundation
 import KubeAPI
+import ModelbridgeTesting
 import Sandbox
-import SwiftASN1
 import Testing
-import X509
-
-/// A throw-away CA and a server certificate it signed, for 127.0.0.1 and localhost.
-struct TestPKI {
-    let caPEM: String
-    let serverCertificatePEM: String
-    let serverKeyPEM: String
-
-    init() throws {
-        let now = Date()
-        let caKey = P256.Signing.PrivateKey()
-        let caName = try DistinguishedName { CommonName("modelbridge test CA") }
-        let ca = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(caKey.publicKey),
-            notValidBefore: now - 3600, notValidAfter: now + 3600, issuer: caName, subject: caName,
-            signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
-                Critical(KeyUsage(keyCertSign: true))
-            },
-            issuerPrivateKey: .init(caKey))
-        let serverKey = P256.Signing.PrivateKey()
-        let server = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(serverKey.publicKey),
-            notValidBefore: now - 3600, notValidAfter: now + 3600, issuer: caName,
-            subject: try DistinguishedName { CommonName("fake-kube") },
-            signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true))
-                try ExtendedKeyUsage([.serverAuth])
-                SubjectAlternativeNames([
-                    .dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
-                ])
-            },
-            issuerPrivateKey: .init(caKey))
-        caPEM = try ca.serializeAsPEM().pemString
-        serverCertificatePEM = try server.serializeAsPEM().pemString
-        serverKeyPEM = serverKey.pemRepresentation
-    }
-}
 
 @Suite struct TLSTests {
     func withTLSServer(_ body: (FakeKubeServer, TestPKI) async throws -> Void) async throws {

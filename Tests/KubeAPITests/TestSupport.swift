@@ -1,27 +1,10 @@
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import Sandbox
 import Synchronization
 import Testing
-
-/// A temporary folder removed when the test is done.
-struct TemporaryDirectory: ~Copyable {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "kubeapi-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = "\(path)/\(name)"
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// Records the delays a client asked to sleep, instead of sleeping.
 final class SleepRecorder: Sendable {
@@ -32,55 +15,11 @@ final class SleepRecorder: Sendable {
     }
 }
 
-/// Starts a fake API server and a client for it, runs `body`, and always stops both.
-func withFakeKube<T>(
-    _ configuration: FakeKubeServerConfiguration = FakeKubeServerConfiguration(),
-    credentials: KubeCredentials = .none,
-    tls: KubeTLSSettings = KubeTLSSettings(),
-    options: KubeClientOptions = KubeClientOptions(),
-    _ body: (FakeKubeServer, KubeClient) async throws -> T
-) async throws -> T {
-    let server = FakeKubeServer(configuration: configuration)
-    try await server.start()
-    let client: KubeClient
-    do {
-        client = try KubeClient(
-            config: KubeConfig(server: server.url, namespace: "default", credentials: credentials, tls: tls),
-            options: options,
-            logger: quietLogger())
-    } catch {
-        await server.stop()
-        throw error
-    }
-    do {
-        let result = try await body(server, client)
-        try await client.shutdown()
-        await server.stop()
-        return result
-    } catch {
-        try? await client.shutdown()
-        await server.stop()
-        throw error
-    }
-}
+func quietLogger() -> Logger { .quiet("kubeapi-tests") }
 
-func quietLogger() -> Logger {
-    var logger = Logger(label: "kubeapi-tests")
-    logger.logLevel = .critical
-    return logger
-}
-
-/// Waits for `condition` with a deadline, polling (never a fixed sleep as the wait itself).
-func eventually(
-    timeout: Duration = .seconds(10), _ what: String, _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("timed out waiting for: \(what)")
-    throw CancellationError()
+/// Waits for `condition` with a deadline, polling every 20 ms (never a fixed sleep as the wait itself).
+func eventually(timeout: Duration = .seconds(10), _ what: String, _ condition: () async throws -> Bool) async throws {
+    try await Poll.until(what, timeout: timeout, every: .milliseconds(20), condition)
 }
 
 /// Takes events from an async iterator until one satisfies `match`, with a deadline.

@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import ModelbridgeTesting
 import RegistryAPI
 import Synchronization
 import Testing
@@ -168,7 +169,7 @@ import Testing
     }
 
     @Test func theStateFilesAreWrittenAndTheKubeconfigWorks() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "sandbox-tests-")
         try await withPlatform(.demo, stateDirectory: directory.path) { platform in
             let files = SandboxStateFiles(directory: directory.path)
             let json = try Data(contentsOf: URL(fileURLWithPath: files.descriptionPath))

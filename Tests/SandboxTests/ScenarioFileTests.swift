@@ -1,11 +1,12 @@
 import Foundation
+import ModelbridgeTesting
 import Sandbox
 import Testing
 
 /// The JSON scenario-file format of `docs/sandbox.md`.
 @Suite struct ScenarioFileTests {
     @Test func aScenarioFileMayLeaveEveryCollectionOut() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "sandbox-tests-")
         let path = directory.path + "/scenario.json"
         try Data(
             #"""

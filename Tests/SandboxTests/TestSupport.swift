@@ -3,31 +3,19 @@ import Bridge
 import Foundation
 import Hummingbird
 import Logging
+import ModelbridgeTesting
 import NIOCore
 import Sandbox
 import Synchronization
 import Testing
 
-/// Waits until `condition` holds, checking every 10 ms, and fails after `timeout`.
-func eventually(
-    timeout: Duration = .seconds(10), _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    Issue.record("timed out after \(timeout) waiting until \(what)", sourceLocation: sourceLocation)
-    throw CancellationError()
+/// Waits until `condition` holds, checking every 10 ms, and throws ``DeadlinePassed`` after `timeout`.
+func eventually(timeout: Duration = .seconds(10), _ what: String, _ condition: () async throws -> Bool) async throws {
+    try await Poll.until(what, timeout: timeout, condition)
 }
 
 /// A quiet logger for servers under test.
-func quietLogger(_ label: String = "test") -> Logger {
-    var logger = Logger(label: label)
-    logger.logLevel = .critical
-    return logger
-}
+func quietLogger(_ label: String = "test") -> Logger { .quiet(label) }
 
 /// One HTTP exchange with a running server.
 struct HTTPReply {
@@ -118,16 +106,4 @@ func makeProvider(_ baseURL: String) -> ModelCatalogEntityProvider {
     ModelCatalogEntityProvider(
         configuration: .init(baseURL: baseURL, interval: .seconds(3600), requestTimeout: .seconds(10)),
         client: .shared, logger: quietLogger())
-}
-
-/// A temporary directory, removed at the end of the scope.
-struct TemporaryDirectory: ~Copyable {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "sandbox-tests-" + UUID().uuidString.prefix(8).lowercased()
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import ModelbridgeTesting
 
 /// The Kubernetes cluster the conformance suite runs against, reached only through its API with an admin
 /// kubeconfig: the cluster named by `MODELBRIDGE_CONFORMANCE_KUBECONFIG`, or else a `modelbridge sandbox
@@ -90,9 +91,9 @@ final class ConformanceCluster: Sendable {
         let result = try await kubectlResult(arguments)
         guard result.status == 0 else {
             throw ChildProcess.Failure(
-                description: "kubectl \(arguments.joined(separator: " ")) exited \(result.status): \(result.errors)")
+                description: "kubectl \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
         }
-        return result.output
+        return result.stdout
     }
 
     /// Runs kubectl as the admin, whatever its exit status.
@@ -114,10 +115,10 @@ final class ConformanceCluster: Sendable {
     func object(_ arguments: [String]) async throws -> [String: Any]? {
         let result = try await kubectlResult(["get"] + arguments + ["-o", "json"])
         if result.status != 0 {
-            if result.errors.contains("NotFound") { return nil }
-            throw ChildProcess.Failure(description: "kubectl get \(arguments.joined(separator: " ")): \(result.errors)")
+            if result.stderr.contains("NotFound") { return nil }
+            throw ChildProcess.Failure(description: "kubectl get \(arguments.joined(separator: " ")): \(result.stderr)")
         }
-        return try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
     }
 
     /// Whether the API serves `plural` in `group` (discovery, as `kubectl api-resources` sees it).
@@ -134,7 +135,7 @@ final class ConformanceCluster: Sendable {
         for kind in kinds {
             if try await serves(kind.plural, group: kind.group) { continue }
             let answer = try await kubectlResult(["auth", "can-i", "create", "customresourcedefinitions"])
-            guard answer.output.trimmingCharacters(in: .whitespacesAndNewlines) == "yes" else {
+            guard answer.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "yes" else {
                 missing.append("\(kind.name) is not installed and this kubeconfig may not create CRDs")
                 continue
             }

@@ -3,6 +3,7 @@ import CatalogModel
 import Foundation
 import KubeAPI
 import Logging
+import ModelbridgeTesting
 import RegistryAPI
 import Sandbox
 
@@ -90,16 +91,7 @@ final class DrillHarness: Sendable {
     func pointRoute(_ name: String, toPort port: Int) throws { try Self.seedRoute(kube, name: name, port: port) }
 
     static func seedRoute(_ kube: FakeKubeServer, name: String, port: Int) throws {
-        try kube.store.seed(
-            kind: "route.openshift.io/v1/routes",
-            object: [
-                "metadata": [
-                    "name": .string(name), "namespace": "rhoai-model-registries",
-                    "labels": ["app.kubernetes.io/managed-by": "model-registry-operator"],
-                ],
-                "spec": ["host": .string("127.0.0.1:\(port)")],
-                "status": ["ingress": [["host": .string("127.0.0.1:\(port)")]]],
-            ])
+        try kube.store.seedRegistryRoute(port: port, name: name)
     }
 
     func shutdown() async {

@@ -1,21 +1,12 @@
 import Foundation
+import ModelbridgeTesting
 
-/// A condition that did not hold before its deadline.
-struct DeadlinePassed: Error, CustomStringConvertible {
-    var description: String
-}
-
-/// Polls `condition` every 10 ms until it holds; throws ``DeadlinePassed`` after `timeout`.
+/// Polls `condition` every 10 ms until it holds (a thrown error means "not yet"); throws ``DeadlinePassed`` after
+/// `timeout`.
 func poll(
     until what: String, timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool
 ) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while clock.now < deadline {
-        if (try? await condition()) == true { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    throw DeadlinePassed(description: "timed out after \(timeout) waiting until \(what)")
+    try await Poll.until(what, timeout: timeout, retryingErrors: true, condition)
 }
 
 /// The upstream fixtures copied into the repository (`<repo>/Tests/Fixtures/upstream`).

@@ -3,6 +3,7 @@ import Bridge
 import CatalogModel
 import Foundation
 import Logging
+import ModelbridgeTesting
 import NIOCore
 import NIOHTTP1
 import RegistryAPI

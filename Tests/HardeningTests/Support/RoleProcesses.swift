@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CatalogModel
 import Foundation
+import ModelbridgeTesting
 import Sandbox
 import Synchronization
 
