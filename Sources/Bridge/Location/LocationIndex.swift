@@ -163,9 +163,11 @@ public final class LocationIndex: Sendable {
 
     /// Adds what storage holds, without overwriting anything pushed or removed since the load
     /// began, and marks the index loaded: from now on `/list` answers 200. What storage returned
-    /// is an edge like HTTP, so keys and bodies are checked first (``CatalogUpsert/checked(key:type:body:format:)``); then checking what was touched, adding the rest and marking the index loaded
-    /// happen under one lock, so a push that lands while this runs is never overwritten by the
-    /// older stored copy. Returns the keys of the stored entries that were refused.
+    /// is an edge like HTTP, so keys and bodies are checked first
+    /// (``CatalogUpsert/checked(key:type:body:format:)``); then checking what was touched, adding
+    /// the rest and marking the index loaded happen under one lock, so a push that lands while
+    /// this runs is never overwritten by the older stored copy. Returns the keys of the stored
+    /// entries that were refused.
     public func completeLoad(_ stored: [(key: String, body: UpsertBody)], now: Date = Date()) -> [String] {
         var rejected: [String] = []
         var checked: [(Checked, UpsertBody)] = []
