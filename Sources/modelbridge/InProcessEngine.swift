@@ -31,7 +31,7 @@ final class InProcessEngine: Sendable {
         shutdownSignals: Bool, cleanup: Cleanup, logger: Logger
     ) async throws {
         self.logger = logger
-        let format = try environment.normalizerFormat()
+        _ = try environment.normalizerFormat()  // a bad NORMALIZER_FORMAT stops it before any client is made
         // One registry for the process: the shared Kubernetes client (the normalizer's and the ConfigMap store's)
         // and the registry transport count their requests in it.
         let metrics = BridgeMetrics()
