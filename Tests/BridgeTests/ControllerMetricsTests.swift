@@ -57,6 +57,25 @@ import Testing
         #expect(!scrape.contains("controller_runtime_reconcile_panics_total"))
     }
 
+    @Test func aResyncOfAStringThatIsNoDocumentKeyIsA400AndAsksForNothing() async throws {
+        let transport = try RegistryTransport(logger: Self.quiet)
+        let controller = NormalizerController(
+            configuration: NormalizerConfiguration(), routes: NoRoutes(), transport: transport, cluster: nil,
+            sink: GatedSink(), logger: Self.quiet)
+        let (bad, good) = try await Application(
+            responder: NormalizerAdminResponder(controller: controller, metrics: BridgeMetrics())
+        )
+        .test(.live) { client in
+            let bad = try await client.execute(uri: "/resync?key=no-underscore", method: .post)
+            let good = try await client.execute(uri: "/resync?key=mnist_v1", method: .post)
+            return (bad, good)
+        }
+        #expect(bad.status == .badRequest)
+        #expect(String(buffer: bad.body).contains("is not a valid import key"), "\(String(buffer: bad.body))")
+        #expect(good.status == .accepted)
+        try await transport.shutdown()
+    }
+
     @Test func runningUpsertsShowAsUnfinishedWorkOnTheAdminScrapeAndVanishWhenDone() async throws {
         let metrics = BridgeMetrics()
         let sink = GatedSink()
